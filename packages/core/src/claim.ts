@@ -1,0 +1,28 @@
+import { type ParsedBody, isFormContentType } from './parameters.js'
+import { ACTION } from './validate-request.js'
+
+/**
+ * Which requests an adapter takes: those naming `Action=AssumeRoleWithCustomToken` in the query or in a form body.
+ * Everything else belongs to the host's own routes.
+ */
+export function isStsRequest(request: { url: string; contentType?: string; body?: string | Uint8Array | ParsedBody }): boolean {
+  return actionInQuery(request.url) || actionInBody(request.contentType, request.body)
+}
+
+export function actionInQuery(url: string): boolean {
+  const q = url.indexOf('?')
+  return q !== -1 && url.includes(ACTION, q) && new URLSearchParams(url.slice(q + 1)).getAll('Action').includes(ACTION)
+}
+
+/** Whether the body could name the action, so that an adapter must look at it. */
+export const bodyMayClaim = (contentType: string | undefined) => isFormContentType(contentType)
+
+export function actionInBody(contentType: string | undefined, body: string | Uint8Array | ParsedBody | undefined): boolean {
+  if (body === undefined || body === null || !isFormContentType(contentType)) return false
+  if (typeof body === 'string' || body instanceof Uint8Array) {
+    const text = typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, body.length).toString('utf8')
+    return text.includes(ACTION) && new URLSearchParams(text).getAll('Action').includes(ACTION)
+  }
+  const action = (body as ParsedBody).Action
+  return action === ACTION || (Array.isArray(action) && action.includes(ACTION))
+}

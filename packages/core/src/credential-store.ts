@@ -1,0 +1,86 @@
+/**
+ * Where issued credentials live until they expire. `verify` (and request authentication built on it) looks them up
+ * by access key. Implement this over Redis or a database to share credentials between processes.
+ */
+
+export interface StoredCredentials {
+  accessKeyId: string
+  secretAccessKey: string
+  sessionToken: string
+  /** Milliseconds since the epoch. */
+  expiresAt: number
+  /** As the identity callback returned it (without `custom:`). */
+  user: string
+  roleArn: string
+}
+
+type MaybePromise<T> = T | Promise<T>
+
+export interface CredentialStore {
+  get(accessKeyId: string): MaybePromise<StoredCredentials | undefined>
+  /** Must keep the entry at least until `expiresAt`, unless the store is full or it is deleted. */
+  put(credentials: StoredCredentials): MaybePromise<void>
+  delete(accessKeyId: string): MaybePromise<void>
+}
+
+export interface MemoryCredentialStoreOptions {
+  /** At most this many entries; when full, the oldest issued is dropped first. Default 100,000. */
+  maxEntries?: number
+  /** How often expired entries are swept, in ms. Default 60,000. The timer never keeps the process alive. */
+  sweepIntervalMs?: number
+  /** For tests: the current time in ms. */
+  now?: () => number
+}
+
+export class MemoryCredentialStore implements CredentialStore {
+  // A Map iterates in insertion order, which is issue order: the first entry is always the oldest.
+  readonly #entries = new Map<string, StoredCredentials>()
+  readonly #maxEntries: number
+  readonly #now: () => number
+  readonly #sweeper: NodeJS.Timeout
+
+  constructor(options: MemoryCredentialStoreOptions = {}) {
+    this.#maxEntries = options.maxEntries ?? 100_000
+    this.#now = options.now ?? Date.now
+    if (!Number.isInteger(this.#maxEntries) || this.#maxEntries < 1) throw new RangeError('maxEntries must be a positive integer')
+    this.#sweeper = setInterval(() => this.sweep(), options.sweepIntervalMs ?? 60_000)
+    this.#sweeper.unref()
+  }
+
+  get size(): number {
+    return this.#entries.size
+  }
+
+  get(accessKeyId: string): StoredCredentials | undefined {
+    const entry = this.#entries.get(accessKeyId)
+    if (entry && entry.expiresAt <= this.#now()) {
+      this.#entries.delete(accessKeyId)
+      return undefined
+    }
+    return entry
+  }
+
+  put(credentials: StoredCredentials): void {
+    this.#entries.delete(credentials.accessKeyId)
+    while (this.#entries.size >= this.#maxEntries) {
+      const oldest = this.#entries.keys().next().value as string
+      this.#entries.delete(oldest)
+    }
+    this.#entries.set(credentials.accessKeyId, credentials)
+  }
+
+  delete(accessKeyId: string): void {
+    this.#entries.delete(accessKeyId)
+  }
+
+  /** Drops every expired entry. Runs on its own timer; call it directly to sweep now. */
+  sweep(): void {
+    const now = this.#now()
+    for (const [key, entry] of this.#entries) if (entry.expiresAt <= now) this.#entries.delete(key)
+  }
+
+  /** Stops the sweep timer. */
+  close(): void {
+    clearInterval(this.#sweeper)
+  }
+}
