@@ -9,5 +9,5 @@ export type { CredentialStore, StoredCredentials, MemoryCredentialStoreOptions }
 export type { StsEvent, IssuedEvent, DeniedEvent, FailedEvent } from './events.js'
 export { ACTION, VERSION, TOKEN_LIMIT } from './validate-request.js'
 export { BODY_LIMIT } from './parameters.js'
-export { isStsRequest } from './claim.js'
+export { isStsRequest, actionInQuery, actionInBody, bodyMayClaim } from './claim.js'
 export { formatRoleArn, roleIdFromName } from './role-arn.js'

@@ -261,6 +261,8 @@ function readParameters(request: StsRequest): Parameters {
     if (body.length > BODY_LIMIT) throw bodyTooLarge()
     addSearchParams(params, new URLSearchParams(Buffer.from(body.buffer, body.byteOffset, body.length).toString('utf8')))
   } else if (typeof body === 'object' && body !== null) {
+    // A parser upstream already read it; the declared length still tells whether it was within our limit.
+    if (Number(headerValue(request.headers, 'content-length')) > BODY_LIMIT) throw bodyTooLarge()
     addParsedBody(params, body)
   }
   return params
