@@ -1,7 +1,9 @@
 import { createServer } from 'node:http'
 import express5 from 'express'
 import express4 from 'express4'
-import { describeConformance, overHttp } from '../../core/test/support/conformance.js'
+import { describe, expect, it } from 'vitest'
+import { describeConformance, expectSuccess, overHttp } from '../../core/test/support/conformance.js'
+import { fixtureSts, query, seedParams } from '../../core/test/support/fixture.js'
 import { PARSER_PLACEMENTS, type ParserPlacement, echoBody, listen, readAll } from '../../core/test/support/servers.js'
 import type { Sts } from '@custom-token-sts/core'
 import { stsMiddleware } from '../src/index.js'
@@ -33,3 +35,24 @@ for (const [version, express] of [['4', express4], ['5', express5]] as [string, 
     }
   }
 }
+
+describe("Express's own trust proxy setting decides the client address", () => {
+  for (const trust of [false, true]) {
+    it(`with trust proxy ${trust}`, async () => {
+      const app = express5()
+      app.set('trust proxy', trust)
+      app.use(stsMiddleware(fixtureSts()))
+      const { base, close } = await listen(createServer(app))
+      try {
+        const response = await fetch(`${base}/${query(seedParams({ Token: 'whoami' }))}`, {
+          method: 'POST',
+          headers: { 'x-forwarded-for': '203.0.113.9' },
+        })
+        const { assumedUser } = await expectSuccess(response)
+        expect(assumedUser).toMatch(trust ? /^custom:203\.0\.113\.9$/ : /^custom:(::ffff:)?127\.0\.0\.1$/)
+      } finally {
+        await close()
+      }
+    })
+  }
+})

@@ -37,6 +37,7 @@ for (const mounting of mountings) {
         sts: async (path, init) => app.request(`${prefix}${prefix.endsWith('/') && path.startsWith('/') ? path.slice(1) : path}`, init),
         host: async (path, init) => app.request(path, init),
         close: async () => {},
+        overSocket: false,
       }
     })
 

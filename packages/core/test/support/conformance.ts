@@ -12,6 +12,8 @@ export interface Mounted {
   /** Sends a request to the host's own routes: `/health` and `/echo` (answers `{ body: string }`, the body it read). */
   host(path: string, init?: RequestInit): Promise<Response>
   close(): Promise<void>
+  /** Whether requests come over a socket, so that the client address is known. Default true. */
+  overSocket?: boolean
 }
 
 export type Mount = (sts: Sts) => Promise<Mounted>
@@ -113,6 +115,12 @@ export function describeConformance(name: string, mount: Mount) {
         const longer = await expectSuccess(await mounted.sts(query(seedParams({ DurationSeconds: '86400' })), post()))
         expect(Date.parse(longer.expiration) / 1000).toBeLessThanOrEqual(before + 3602)
       })
+    })
+
+    it("hands the framework's client address to the identity callback", async () => {
+      const creds = await expectSuccess(await mounted.sts(query(seedParams({ Token: 'whoami' })), post()))
+      if (mounted.overSocket === false) expect(creds.assumedUser).toBe('custom:unknown')
+      else expect(creds.assumedUser).toMatch(/^custom:(::ffff:)?127\.0\.0\.1$/)
     })
 
     describe('answers each failure of the contract table with STS XML', () => {

@@ -9,7 +9,7 @@ export const SECRET_TOKEN = 'sekret-TOKEN-4f9a7c'
 
 /**
  * An STS with one identity callback that covers each outcome of the contract's table, chosen by token:
- * `aaa` (Alice), `a+b c` (user `Plus Space`, to check decoding), `deny`, `throw`/SECRET_TOKEN (callback fails), `invalid` (bad identity), `slow` (times out).
+ * `aaa` (Alice), `whoami` (the client address as user), `a+b c` (user `Plus Space`, to check decoding), `deny`, `throw`/SECRET_TOKEN (callback fails), `invalid` (bad identity), `slow` (times out).
  */
 export function fixtureSts(overrides: Partial<StsOptions> = {}): Sts {
   return createSts({
@@ -20,7 +20,8 @@ export function fixtureSts(overrides: Partial<StsOptions> = {}): Sts {
         id: SEED_ROLE_ID,
         description: 'demo',
         policy: { buckets: ['data-science'] },
-        identify: async ({ token, signal }) => {
+        identify: async ({ token, signal, client }) => {
+          if (token === 'whoami') return { user: client.address ?? 'unknown', maxValiditySeconds: 900 }
           if (token === 'aaa') return { user: 'Alice', maxValiditySeconds: 3600, claims: { groups: ['data-science'] } }
           if (token === 'a+b c') return { user: 'Plus Space', maxValiditySeconds: 3600 }
           if (token === 'deny') throw new IdentityDenied('Token revoked <by admin> & "gone"')
