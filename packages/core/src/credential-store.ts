@@ -12,7 +12,15 @@ export interface StoredCredentials {
   /** As the identity callback returned it (without `custom:`). */
   user: string
   roleArn: string
+  /**
+   * Milliseconds since the epoch. Compared with a user's revocation time (`revokeUser`); an entry without it
+   * counts as issued before any revocation.
+   */
+  issuedAt?: number
 }
+
+// A revocation outlives every credential it can cover after this long: MAX_VALIDITY_SECONDS of identity.ts.
+const MAX_VALIDITY_MS = 31536000 * 1000
 
 type MaybePromise<T> = T | Promise<T>
 
@@ -21,6 +29,14 @@ export interface CredentialStore {
   /** Must keep the entry at least until `expiresAt`, unless the store is full or it is deleted. */
   put(credentials: StoredCredentials): MaybePromise<void>
   delete(accessKeyId: string): MaybePromise<void>
+  /**
+   * Optional, both or neither: revoke-all-for-user. `revokeUser` records that every credential of `user` issued at or
+   * before `before` (ms) is revoked; `userRevokedBefore` returns the latest such time, or undefined. A record may
+   * be dropped once every credential it covers has expired (a year, the longest validity). A store without them
+   * gets an in-process record kept by `createSts`, which other processes do not see.
+   */
+  revokeUser?(user: string, before: number): MaybePromise<void>
+  userRevokedBefore?(user: string): MaybePromise<number | undefined>
 }
 
 export interface MemoryCredentialStoreOptions {
@@ -35,6 +51,7 @@ export interface MemoryCredentialStoreOptions {
 export class MemoryCredentialStore implements CredentialStore {
   // A Map iterates in insertion order, which is issue order: the first entry is always the oldest.
   readonly #entries = new Map<string, StoredCredentials>()
+  readonly #revokedUsers = new Map<string, number>()
   readonly #maxEntries: number
   readonly #now: () => number
   readonly #sweeper: NodeJS.Timeout
@@ -73,10 +90,20 @@ export class MemoryCredentialStore implements CredentialStore {
     this.#entries.delete(accessKeyId)
   }
 
-  /** Drops every expired entry. Runs on its own timer; call it directly to sweep now. */
+  revokeUser(user: string, before: number): void {
+    // Never evicted for room (that would silently un-revoke a user); `sweep` drops records once they cover nothing.
+    this.#revokedUsers.set(user, Math.max(before, this.#revokedUsers.get(user) ?? -Infinity))
+  }
+
+  userRevokedBefore(user: string): number | undefined {
+    return this.#revokedUsers.get(user)
+  }
+
+  /** Drops every expired entry, and revocations older than the longest validity. Runs on its own timer. */
   sweep(): void {
     const now = this.#now()
     for (const [key, entry] of this.#entries) if (entry.expiresAt <= now) this.#entries.delete(key)
+    for (const [user, before] of this.#revokedUsers) if (before + MAX_VALIDITY_MS < now) this.#revokedUsers.delete(user)
   }
 
   /** Stops the sweep timer. */

@@ -1,4 +1,5 @@
 import { timingSafeEqual } from 'node:crypto'
+import { type S3AuthOptions, type S3Authentication, type S3Request, createAuthenticator } from './authenticate.js'
 import { type CredentialStore, MemoryCredentialStore } from './credential-store.js'
 import { ConfigurationError, CredentialsError } from './errors.js'
 import type { StsEvent } from './events.js'
@@ -15,6 +16,7 @@ import {
 import { newAccessKeyId, newSecretAccessKey } from './random-keys.js'
 import { newRequestId } from './request-id.js'
 import { formatRoleArn, isValidRoleId, roleIdFromName } from './role-arn.js'
+import { S3AuthError, s3Errors } from './s3-error.js'
 import { signSessionToken, verifySessionToken } from './session-token.js'
 import { StsError } from './sts-error.js'
 import { validateRequest } from './validate-request.js'
@@ -49,6 +51,8 @@ export interface StsOptions {
   onEvent?: (event: StsEvent) => void
   /** The clock, in ms since the epoch. For tests. */
   now?: () => number
+  /** How `authenticate` checks requests signed with issued credentials: region, service, clock skew, chunk size. */
+  s3?: S3AuthOptions
 }
 
 export type HeaderValues = Record<string, string | string[] | undefined>
@@ -89,6 +93,17 @@ export interface Sts {
   fetch(request: Request): Promise<Response>
   /** The identity behind credentials this server issued; throws `CredentialsError` otherwise. */
   verify(accessKeyId: string, sessionToken: string): Promise<VerifiedCredentials>
+  /**
+   * Verifies an AWS Signature Version 4 request (Authorization header or presigned URL) made with credentials this
+   * server issued, and returns who made it with a verifier for its body. Throws only `S3AuthError` (anything
+   * unexpected, a failing store say, goes to `onError` and becomes a 500 InternalError); render it with
+   * `s3ErrorResponse`.
+   */
+  authenticate(request: S3Request): Promise<S3Authentication>
+  /** Revokes one set of credentials: the next request made with them fails with InvalidAccessKeyId. */
+  revoke(accessKeyId: string): Promise<void>
+  /** Revokes every credential issued to `user` until now; credentials issued afterwards work. */
+  revokeUser(user: string): Promise<void>
 }
 
 const MIN_KEY_BYTES = 32
@@ -152,7 +167,7 @@ export function createSts(options: StsOptions): Sts {
       key,
     )
     const expiration = new Date(exp * 1000)
-    await store.put({ accessKeyId, secretAccessKey, sessionToken, expiresAt: exp * 1000, user, roleArn: role.arn })
+    await store.put({ accessKeyId, secretAccessKey, sessionToken, expiresAt: exp * 1000, user, roleArn: role.arn, issuedAt: now() })
     emit({
       type: 'issued',
       requestId,
@@ -206,12 +221,50 @@ export function createSts(options: StsOptions): Sts {
     return { accessKeyId, user: stored.user, claims, role: entry.role, expiration: new Date(stored.expiresAt) }
   }
 
+  // Used only when the store cannot keep per-user revocations itself (see CredentialStore.revokeUser).
+  const revokedUsers = new Map<string, number>()
+  const storeRevokes = typeof store.revokeUser === 'function' && typeof store.userRevokedBefore === 'function'
+  const authenticator = createAuthenticator(
+    {
+      store,
+      sessionTokenKey: key,
+      roleByArn: (arn) => byArn.get(arn)?.role,
+      userRevokedBefore: async (user) =>
+        storeRevokes ? await store.userRevokedBefore!(user) : revokedUsers.get(user),
+      now,
+    },
+    options.s3,
+  )
+
+  async function authenticate(request: S3Request): Promise<S3Authentication> {
+    try {
+      return await authenticator(request)
+    } catch (error) {
+      if (error instanceof S3AuthError) throw error
+      const answer = s3Errors.internal()
+      report(error, answer.requestId)
+      throw answer
+    }
+  }
+
+  async function revoke(accessKeyId: string): Promise<void> {
+    await store.delete(accessKeyId)
+  }
+
+  async function revokeUser(user: string): Promise<void> {
+    if (storeRevokes) await store.revokeUser!(user, now())
+    else revokedUsers.set(user, Math.max(now(), revokedUsers.get(user) ?? -Infinity))
+  }
+
   return {
     roles: roles.map((r) => r.role),
     roleArns: roles.map((r) => r.role.arn),
     handle,
     fetch: fetchHandler,
     verify,
+    authenticate,
+    revoke,
+    revokeUser,
   }
 }
 
