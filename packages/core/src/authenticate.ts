@@ -1,8 +1,9 @@
 import { timingSafeEqual } from 'node:crypto'
 import type { CredentialStore, StoredCredentials } from './credential-store.js'
+import { CredentialsError, type CredentialsErrorCode } from './errors.js'
 import type { Role } from './identity.js'
-import { s3Errors } from './s3-error.js'
-import { verifySessionToken } from './session-token.js'
+import { type IssuedCredentials, type ResolveIssued, isOwnExpiredToken } from './issued-credentials.js'
+import { type S3AuthError, s3Errors } from './s3-error.js'
 import { formatAmzDate, parseAmzDate, parseDateHeader } from './sigv4/amz-date.js'
 import {
   EMPTY_SHA256,
@@ -93,9 +94,7 @@ export interface S3Authentication {
 export interface AuthenticatorContext {
   store: CredentialStore
   sessionTokenKey: Uint8Array
-  roleByArn(arn: string): Role | undefined
-  /** When all credentials of a user issued at or before this time (ms) are revoked; undefined when never. */
-  userRevokedBefore(user: string): Promise<number | undefined>
+  resolveIssued: ResolveIssued
   now(): number
 }
 
@@ -262,38 +261,29 @@ async function resolveCredentials(
   sessionToken: string | undefined,
   now: number,
 ): Promise<{ credentials: StoredCredentials; principal: S3Principal }> {
-  const stored = await context.store.get(accessKeyId)
-  if (!stored) {
-    // The store forgets expired credentials; a session token that is ours, for this key, and past `exp` says why.
-    if (sessionToken !== undefined && (await isOwnExpiredToken(context, sessionToken, accessKeyId, now))) {
+  if (sessionToken === undefined || sessionToken === '') {
+    // Without a token, only the store can tell whether the key exists at all.
+    if (!(await context.store.get(accessKeyId))) throw s3Errors.invalidAccessKeyId()
+    throw s3Errors.missingSecurityHeader()
+  }
+  let issued: IssuedCredentials
+  try {
+    issued = await context.resolveIssued(accessKeyId, sessionToken)
+  } catch (error) {
+    if (!(error instanceof CredentialsError)) throw error
+    if (error.code === 'ERR_CREDENTIALS_UNKNOWN' && (await isOwnExpiredToken(context.sessionTokenKey, sessionToken, accessKeyId, now))) {
       throw s3Errors.expiredToken()
     }
-    throw s3Errors.invalidAccessKeyId()
+    throw S3_ERROR_OF[error.code]()
   }
-  if (sessionToken === undefined || sessionToken === '') throw s3Errors.missingSecurityHeader()
-  if (!sameString(stored.sessionToken, sessionToken)) throw s3Errors.invalidToken()
-  if (stored.expiresAt <= now) throw s3Errors.expiredToken()
-  let claims: Record<string, unknown>
-  try {
-    claims = await verifySessionToken(sessionToken, context.sessionTokenKey, Math.floor(now / 1000))
-  } catch (error) {
-    if ((error as { code?: unknown }).code === 'ERR_JWT_EXPIRED') throw s3Errors.expiredToken()
-    throw s3Errors.invalidToken()
-  }
-  if (claims.accessKey !== accessKeyId) throw s3Errors.invalidToken()
-  const revokedBefore = await context.userRevokedBefore(stored.user)
-  // Entries without an issue time (written before it existed) count as issued at the epoch: revoked.
-  if (revokedBefore !== undefined && (stored.issuedAt ?? 0) <= revokedBefore) throw s3Errors.invalidAccessKeyId()
-  const roleArn = String(claims.roleArn)
-  const role = context.roleByArn(roleArn)
-  if (!role) throw s3Errors.roleGone()
+  const { stored, claims, role } = issued
   return {
     credentials: stored,
     principal: {
       accessKeyId,
       user: stored.user,
       claims,
-      roleArn,
+      roleArn: role.arn,
       role,
       policy: role.policy,
       expiration: new Date(stored.expiresAt),
@@ -301,15 +291,13 @@ async function resolveCredentials(
   }
 }
 
-async function isOwnExpiredToken(context: AuthenticatorContext, token: string, accessKeyId: string, now: number): Promise<boolean> {
-  let claims: Record<string, unknown>
-  try {
-    // Verified at the epoch: checks the signature and algorithm while `exp` cannot fail; expiry is compared below.
-    claims = await verifySessionToken(token, context.sessionTokenKey, 0)
-  } catch {
-    return false
-  }
-  return claims.accessKey === accessKeyId && typeof claims.exp === 'number' && claims.exp * 1000 <= now
+const S3_ERROR_OF: Record<CredentialsErrorCode, () => S3AuthError> = {
+  ERR_CREDENTIALS_UNKNOWN: s3Errors.invalidAccessKeyId,
+  ERR_CREDENTIALS_TOKEN_MISMATCH: s3Errors.invalidToken,
+  ERR_CREDENTIALS_EXPIRED: s3Errors.expiredToken,
+  ERR_CREDENTIALS_BAD_SIGNATURE: s3Errors.invalidToken,
+  ERR_CREDENTIALS_REVOKED: s3Errors.invalidAccessKeyId,
+  ERR_CREDENTIALS_ROLE_GONE: s3Errors.roleGone,
 }
 
 function splitTarget(url: string): { path: string; query: string } {
@@ -325,10 +313,3 @@ function splitTarget(url: string): { path: string; query: string } {
 function first(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value
 }
-
-function sameString(a: string, b: string): boolean {
-  const x = Buffer.from(a)
-  const y = Buffer.from(b)
-  return x.length === y.length && timingSafeEqual(x, y)
-}
-

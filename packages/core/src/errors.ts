@@ -25,6 +25,8 @@ export type CredentialsErrorCode =
   | 'ERR_CREDENTIALS_EXPIRED'
   | 'ERR_CREDENTIALS_TOKEN_MISMATCH'
   | 'ERR_CREDENTIALS_BAD_SIGNATURE'
+  | 'ERR_CREDENTIALS_REVOKED'
+  | 'ERR_CREDENTIALS_ROLE_GONE'
 
 /** Why `sts.verify()` refused a pair of access key and session token. */
 export class CredentialsError extends Error {

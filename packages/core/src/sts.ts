@@ -1,9 +1,9 @@
-import { timingSafeEqual } from 'node:crypto'
 import { type S3AuthOptions, type S3Authentication, type S3Request, createAuthenticator } from './authenticate.js'
 import { type CredentialStore, MemoryCredentialStore } from './credential-store.js'
-import { ConfigurationError, CredentialsError } from './errors.js'
+import { ConfigurationError } from './errors.js'
 import type { StsEvent } from './events.js'
 import { type IdentityCallback, type Role, resolveIdentity } from './identity.js'
+import { createIssuedCredentialsResolver } from './issued-credentials.js'
 import {
   BODY_LIMIT,
   type Parameters,
@@ -17,7 +17,7 @@ import { newAccessKeyId, newSecretAccessKey } from './random-keys.js'
 import { newRequestId } from './request-id.js'
 import { formatRoleArn, isValidRoleId, roleIdFromName } from './role-arn.js'
 import { S3AuthError, s3Errors } from './s3-error.js'
-import { signSessionToken, verifySessionToken } from './session-token.js'
+import { signSessionToken } from './session-token.js'
 import { StsError } from './sts-error.js'
 import { validateRequest } from './validate-request.js'
 import { errorXml, formatExpiration, successXml } from './xml.js'
@@ -202,39 +202,22 @@ export function createSts(options: StsOptions): Sts {
     return new Response(answer.body, { status: answer.status, headers: answer.headers })
   }
 
-  async function verify(accessKeyId: string, sessionToken: string): Promise<VerifiedCredentials> {
-    const stored = await store.get(accessKeyId)
-    if (!stored) throw new CredentialsError('ERR_CREDENTIALS_UNKNOWN', 'No credentials with this access key were issued')
-    if (!sameString(stored.sessionToken, sessionToken)) {
-      throw new CredentialsError('ERR_CREDENTIALS_TOKEN_MISMATCH', 'The session token does not belong to this access key')
-    }
-    const nowMs = now()
-    if (stored.expiresAt <= nowMs) throw new CredentialsError('ERR_CREDENTIALS_EXPIRED', 'The credentials have expired')
-    let claims: Record<string, unknown>
-    try {
-      claims = await verifySessionToken(sessionToken, key, Math.floor(nowMs / 1000))
-    } catch {
-      throw new CredentialsError('ERR_CREDENTIALS_BAD_SIGNATURE', 'The session token is not validly signed')
-    }
-    const entry = byArn.get(String(claims.roleArn))
-    if (!entry) throw new CredentialsError('ERR_CREDENTIALS_UNKNOWN', 'The role of these credentials is not configured')
-    return { accessKeyId, user: stored.user, claims, role: entry.role, expiration: new Date(stored.expiresAt) }
-  }
-
   // Used only when the store cannot keep per-user revocations itself (see CredentialStore.revokeUser).
   const revokedUsers = new Map<string, number>()
   const storeRevokes = typeof store.revokeUser === 'function' && typeof store.userRevokedBefore === 'function'
-  const authenticator = createAuthenticator(
-    {
-      store,
-      sessionTokenKey: key,
-      roleByArn: (arn) => byArn.get(arn)?.role,
-      userRevokedBefore: async (user) =>
-        storeRevokes ? await store.userRevokedBefore!(user) : revokedUsers.get(user),
-      now,
-    },
-    options.s3,
-  )
+  const resolveIssued = createIssuedCredentialsResolver({
+    store,
+    sessionTokenKey: key,
+    roleByArn: (arn) => byArn.get(arn)?.role,
+    userRevokedBefore: async (user) => (storeRevokes ? await store.userRevokedBefore!(user) : revokedUsers.get(user)),
+    now,
+  })
+  const authenticator = createAuthenticator({ store, sessionTokenKey: key, resolveIssued, now }, options.s3)
+
+  async function verify(accessKeyId: string, sessionToken: string): Promise<VerifiedCredentials> {
+    const { stored, claims, role } = await resolveIssued(accessKeyId, sessionToken)
+    return { accessKeyId, user: stored.user, claims, role, expiration: new Date(stored.expiresAt) }
+  }
 
   async function authenticate(request: S3Request): Promise<S3Authentication> {
     try {
@@ -351,12 +334,6 @@ async function readWebBody(stream: ReadableStream<Uint8Array>): Promise<Uint8Arr
     reader.cancel().catch(() => {})
   }
   return Buffer.concat(chunks)
-}
-
-function sameString(a: string, b: string): boolean {
-  const x = Buffer.from(a)
-  const y = Buffer.from(b)
-  return x.length === y.length && timingSafeEqual(x, y)
 }
 
 const internalError = () => new StsError(500, 'InternalError', 'We encountered an internal error, please try again.')

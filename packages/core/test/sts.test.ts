@@ -229,6 +229,22 @@ describe('verify()', () => {
     expect(await code(sts.verify(a.accessKeyId, a.sessionToken))).toMatch(/ERR_CREDENTIALS_(EXPIRED|UNKNOWN)/)
   })
 
+  it('sees revocations: of one access key, and of every credential a user had until then', async () => {
+    let now = Date.parse('2026-01-01T00:00:00Z')
+    const sts = fixtureSts({ now: () => now })
+    const a = await expectSuccess(await toResponse(sts, query(seedParams())))
+    const b = await expectSuccess(await toResponse(sts, query(seedParams())))
+    await sts.revoke(a.accessKeyId)
+    await expect(sts.verify(a.accessKeyId, a.sessionToken)).rejects.toMatchObject({ code: 'ERR_CREDENTIALS_UNKNOWN' })
+    expect((await sts.verify(b.accessKeyId, b.sessionToken)).user).toBe('Alice')
+    now += 1
+    await sts.revokeUser('Alice')
+    await expect(sts.verify(b.accessKeyId, b.sessionToken)).rejects.toMatchObject({ code: 'ERR_CREDENTIALS_REVOKED' })
+    now += 1
+    const c = await expectSuccess(await toResponse(sts, query(seedParams())))
+    expect((await sts.verify(c.accessKeyId, c.sessionToken)).user).toBe('Alice')
+  })
+
   it('refuses a stored token whose signature does not hold', async () => {
     const entries = new Map<string, StoredCredentials>()
     const store: CredentialStore = { get: (k) => entries.get(k), put: (c) => void entries.set(c.accessKeyId, c), delete: (k) => void entries.delete(k) }
