@@ -2,6 +2,7 @@
  * One conformance suite for every way of mounting the endpoint (node:http, Express, Koa, Hono), run against a real
  * server where there is one: the adapters are proven by the same tests, not by a few smoke tests each.
  */
+import { XMLParser, XMLValidator } from 'fast-xml-parser'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Sts, StsEvent } from '../../src/index.js'
 import { SECRET_TOKEN, SEED_ROLE_ARN, fixtureSts, query, seedParams } from './fixture.js'
@@ -38,9 +39,17 @@ const ERROR_SHAPE = new RegExp(
     '<Code>([A-Za-z]+)</Code><Message>([^<]*)</Message></Error><RequestId>([0-9A-F]{16})</RequestId></ErrorResponse>$',
 )
 
+/** Parsed by a real XML parser as well as matched by shape: the answer must be well-formed, entities and all. */
+const parser = new XMLParser({ parseTagValue: false, trimValues: false })
+export function parseXml(text: string): Record<string, any> {
+  expect(XMLValidator.validate(text), text).toBe(true)
+  return parser.parse(text)
+}
+
 export async function expectSuccess(response: Response) {
   const text = await response.text()
   expect(response.status, text).toBe(200)
+  parseXml(text)
   expect(response.headers.get('content-type')).toBe('application/xml')
   const match = SUCCESS_SHAPE.exec(text)
   expect(match, text).not.toBeNull()
@@ -52,6 +61,7 @@ export async function expectSuccess(response: Response) {
 export async function expectError(response: Response, status: number, code: string) {
   const text = await response.text()
   expect(response.status, text).toBe(status)
+  parseXml(text)
   expect(response.headers.get('content-type')).toBe('application/xml')
   const match = ERROR_SHAPE.exec(text)
   expect(match, text).not.toBeNull()
@@ -180,6 +190,8 @@ export function describeConformance(name: string, mount: Mount) {
       it('403 AccessDenied with the escaped reason when the identity callback denies', async () => {
         const { text } = await expectError(await mounted.sts(query(seedParams({ Token: 'deny' })), post()), 403, 'AccessDenied')
         expect(text).toContain('<Message>Token revoked &lt;by admin&gt; &amp; &#34;gone&#34;</Message>')
+        const decoded = new XMLParser({ processEntities: true, htmlEntities: true }).parse(text)
+        expect(decoded.ErrorResponse.Error.Message).toBe('Token revoked <by admin> & "gone"')
       })
 
       it('400 IDPCommunicationError when the callback fails, without the token or the error text', async () => {
