@@ -13,6 +13,9 @@ export default defineConfig({
   },
   test: {
     include: ['packages/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts'],
+    // In CI a JSON report as well, from which .ci/run prints the plain 'N passed, N failed' line.
+    reporters: process.env.CI ? ['default', 'json'] : ['default'],
+    outputFile: { json: 'node_modules/.vitest/results.json' },
     testTimeout: 20_000,
     hookTimeout: 60_000,
   },
