@@ -2,56 +2,23 @@
  * minio-go, the action's only official client, against each example server started as its own process.
  * Needs Go and Debian's golang-github-minio-minio-go-v7-dev (.ci/run installs both); it runs in CI always.
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process'
+import { execFile } from 'node:child_process'
 import { existsSync, mkdtempSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { DEMO_ROLE_ARN as ROLE_ARN, type RunningExample, startExample } from '../../demo-setup/testing.js'
 
 const run = promisify(execFile)
 const here = fileURLToPath(new URL('..', import.meta.url))
 const GOPATH = '/usr/share/gocode'
-const ROLE_ARN = 'arn:minio:iam:::role/idmp-vGxBdLkOc8mQPU1-UQbBh-yWWVQ'
 
 const hasGo = existsSync(`${GOPATH}/src/github.com/minio/minio-go/v7`) && (await run('go', ['version']).then(() => true, () => false))
 if (!hasGo) {
   if (process.env.CI === 'true') throw new Error('CI must have Go and minio-go: .ci/run installs golang-go and golang-github-minio-minio-go-v7-dev')
   console.warn('\n!!! SKIPPING the minio-go tests: Go or minio-go is missing. Install golang-go and golang-github-minio-minio-go-v7-dev. !!!\n')
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1')
-  await new Promise((resolve) => server.once('listening', resolve))
-  const { port } = server.address() as { port: number }
-  await new Promise((resolve) => server.close(resolve))
-  return port
-}
-
-async function startExample(name: string): Promise<{ endpoint: string; child: ChildProcess }> {
-  const port = await freePort()
-  const child = spawn(process.execPath, ['server.js'], {
-    cwd: join(here, '..', name),
-    env: { ...process.env, PORT: String(port), STS_SIGNING_KEY: 'an example signing key of 32 bytes or more' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let output = ''
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${name} did not start: ${output}`)), 15_000)
-    child.stdout!.on('data', (chunk) => {
-      output += chunk
-      if (output.includes('RoleArn: ')) {
-        clearTimeout(timer)
-        expect(output).toContain(`RoleArn: ${ROLE_ARN}`)
-        resolve()
-      }
-    })
-    child.stderr!.on('data', (chunk) => (output += chunk))
-    child.once('exit', (code) => reject(new Error(`${name} exited with ${code}: ${output}`)))
-  })
-  return { endpoint: `http://127.0.0.1:${port}`, child }
 }
 
 const payloadOf = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString('utf8'))
@@ -70,15 +37,16 @@ describe.skipIf(!hasGo)('minio-go NewCustomTokenCredentials', () => {
 
   for (const example of ['express', 'koa', 'hono']) {
     describe(`against examples/${example}`, () => {
-      let server: { endpoint: string; child: ChildProcess }
+      let server: RunningExample
       beforeAll(async () => {
         server = await startExample(example)
       })
       afterAll(() => {
-        server?.child.kill()
+        server?.stop()
       })
 
-      it('obtains credentials for the demo token', async () => {
+      it('obtains credentials for the demo token, with the role ARN the server printed', async () => {
+        expect(server.output()).toContain(`RoleArn: ${ROLE_ARN}`)
         const { stdout } = await run(client, [server.endpoint, 'aaa', ROLE_ARN])
         const creds = JSON.parse(stdout)
         expect(creds.accessKeyId).toMatch(/^[0-9A-Z]{20}$/)
