@@ -6,9 +6,12 @@ botocore's own data path is meant to be extended) and calls it like any STS oper
 as an application/x-www-form-urlencoded body and parses the XML answer.
 
     client.py <sts-endpoint> <token> <role-arn> [--duration S] [--signed]
+    client.py --write-model DIR
 
 Prints the credentials as JSON, or the STS error Code and Message on stderr and exits 1. --signed signs the call
-with placeholder keys, as some clients do; the server must not care.
+with placeholder keys, as some clients do; the server must not care. --write-model writes the extended model into
+DIR and exits: with DIR ~/.aws/models (read by default) or AWS_DATA_PATH=DIR, the AWS CLI gains
+`aws sts assume-role-with-custom-token --token T --role-arn ARN --endpoint-url URL --no-sign-request`.
 """
 import argparse
 import json
@@ -49,8 +52,8 @@ SHAPES = {
 }
 
 
-def sts_with_custom_token(data_path):
-    """Writes botocore's STS model plus the operation into data_path and returns a session that reads it first."""
+def write_model(data_path):
+    """Writes botocore's STS model plus the operation into data_path, where botocore looks for models."""
     model = botocore.loaders.Loader().load_service_model('sts', 'service-2')
     model['operations']['AssumeRoleWithCustomToken'] = OPERATION
     model['shapes'].update(SHAPES)
@@ -58,6 +61,11 @@ def sts_with_custom_token(data_path):
     os.makedirs(folder, exist_ok=True)
     with open(os.path.join(folder, 'service-2.json'), 'w') as out:
         json.dump(model, out)
+
+
+def sts_with_custom_token(data_path):
+    """A boto3 session whose STS client has the operation."""
+    write_model(data_path)
     session = botocore.session.get_session()
     session.get_component('data_loader').search_paths.insert(0, data_path)
     return boto3.session.Session(botocore_session=session)
@@ -65,12 +73,18 @@ def sts_with_custom_token(data_path):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument('endpoint')
-    parser.add_argument('token')
-    parser.add_argument('role_arn')
+    parser.add_argument('endpoint', nargs='?')
+    parser.add_argument('token', nargs='?')
+    parser.add_argument('role_arn', nargs='?')
     parser.add_argument('--duration', type=int)
     parser.add_argument('--signed', action='store_true')
+    parser.add_argument('--write-model', metavar='DIR')
     args = parser.parse_args()
+    if args.write_model:
+        write_model(os.path.expanduser(args.write_model))
+        return
+    if not (args.endpoint and args.token and args.role_arn):
+        parser.error('endpoint, token and role_arn are required')
 
     with tempfile.TemporaryDirectory() as data_path:
         session = sts_with_custom_token(data_path)
