@@ -11,8 +11,9 @@ const DEFAULT_TOKENS = { aaa: { user: 'Alice', maxValiditySeconds: 3600, claims:
  * An STS for the example servers. Tokens come from DEMO_TOKENS, a JSON map from token to
  * `{ user, maxValiditySeconds, claims }`; a real service would check its own sessions or tokens here instead.
  * The signing key comes from STS_SIGNING_KEY; without it a random key is used and credentials die with the process.
+ * `overrides` go to createSts as they are (e.g. `now` for a controlled clock, `s3` for authenticate's options).
  */
-export function demoSts(env = process.env) {
+export function demoSts(env = process.env, /** @type {Partial<import('@custom-token-sts/core').StsOptions>} */ overrides = {}) {
   const tokens = env.DEMO_TOKENS ? JSON.parse(env.DEMO_TOKENS) : DEFAULT_TOKENS
   let signingKey = env.STS_SIGNING_KEY
   if (!signingKey) {
@@ -34,6 +35,7 @@ export function demoSts(env = process.env) {
       },
     ],
     onEvent: (event) => console.log(JSON.stringify(event)),
+    ...overrides,
   })
 }
 

@@ -13,6 +13,7 @@ import {
   signingKey,
   stringToSign,
 } from './sigv4/canonical-request.js'
+import { type ChecksumTrailer, isChecksumTrailer } from './sigv4/checksum.js'
 import { ChunkedPayload, DEFAULT_MAX_CHUNK_SIZE } from './sigv4/chunked-payload.js'
 import { type SignatureParameters, checkScope, parseAuthorizationHeader, parsePresignedQuery } from './sigv4/parse-authorization.js'
 import {
@@ -23,6 +24,7 @@ import {
   decodeBody,
   decodeBufferedBody,
 } from './sigv4/payload.js'
+import { UnsignedTrailerPayload } from './sigv4/unsigned-trailer-payload.js'
 
 /** A request to authenticate, in no framework's shape. */
 export interface S3Request {
@@ -62,8 +64,12 @@ export interface S3Principal {
   expiration: Date
 }
 
-/** How the body is covered by the signature (x-amz-content-sha256). */
-export type PayloadKind = 'unsigned' | 'sha256' | 'streaming'
+/**
+ * How the body is covered by the signature (x-amz-content-sha256). `streaming-unsigned-trailer`
+ * (STREAMING-UNSIGNED-PAYLOAD-TRAILER): aws-chunked without chunk signatures, guarded by the checksum trailer that
+ * x-amz-trailer announces (`trailer`); like `unsigned`, the signature does not cover the payload.
+ */
+export type PayloadKind = 'unsigned' | 'sha256' | 'streaming' | 'streaming-unsigned-trailer'
 
 export interface S3Authentication {
   principal: S3Principal
@@ -72,16 +78,19 @@ export interface S3Authentication {
   payload: PayloadKind
   /** The x-amz-content-sha256 in effect (UNSIGNED-PAYLOAD when a presigned URL gives none). */
   contentSha256: string
-  /** For `streaming`: the payload's length, from x-amz-decoded-content-length. */
+  /** For `streaming` and `streaming-unsigned-trailer`: the payload's length, from x-amz-decoded-content-length. */
   decodedContentLength?: number
+  /** For `streaming-unsigned-trailer`: the checksum trailer verified at the end (x-amz-checksum-crc32, ...). */
+  trailer?: string
   /** The time the client signed. */
   signedAt: Date
   /**
    * Wraps the raw request body (a Node request, a Web ReadableStream, any iterable of byte chunks) and yields the
-   * payload: unchanged for `unsigned` and `sha256`, de-chunked for `streaming`. Throws an `S3AuthError` where the
-   * body stops matching: at the end with XAmzContentSHA256Mismatch for `sha256` (bytes already yielded are then
-   * not to be trusted), at the tampered chunk with SignatureDoesNotMatch for `streaming` (only verified chunks are
-   * ever yielded), IncompleteBody for a truncated aws-chunked body. Holds at most one chunk in memory.
+   * payload: unchanged for `unsigned` and `sha256`, de-chunked for `streaming` and `streaming-unsigned-trailer`.
+   * Throws an `S3AuthError` where the body stops matching: at the end with XAmzContentSHA256Mismatch for `sha256`
+   * and BadDigest for `streaming-unsigned-trailer` (bytes already yielded are then not to be trusted), at the
+   * tampered chunk with SignatureDoesNotMatch for `streaming` (only verified chunks are ever yielded), IncompleteBody
+   * for a truncated aws-chunked body. Holds at most one chunk in memory.
    * Call it once per request.
    */
   verifyBody(body: BodySource): AsyncGenerator<Uint8Array, void, undefined>
@@ -100,6 +109,7 @@ export interface AuthenticatorContext {
 
 const UNSIGNED = 'UNSIGNED-PAYLOAD'
 const STREAMING = 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD'
+const STREAMING_UNSIGNED_TRAILER = 'STREAMING-UNSIGNED-PAYLOAD-TRAILER'
 const HEX64 = /^[0-9a-fA-F]{64}$/
 const DEFAULT_SKEW_MS = 15 * 60 * 1000
 
@@ -180,11 +190,19 @@ export function createAuthenticator(context: AuthenticatorContext, options: S3Au
 
     const payload = payloadKind(contentSha256)
     let decodedContentLength: number | undefined
-    if (payload === 'streaming') {
+    let trailer: ChecksumTrailer | undefined
+    if (payload === 'streaming' || payload === 'streaming-unsigned-trailer') {
       if (presignWindow) throw s3Errors.invalidRequest('A presigned request cannot carry an aws-chunked payload.')
       const declared = first(headers['x-amz-decoded-content-length'])
       if (declared === undefined || !/^\d{1,15}$/.test(declared)) throw s3Errors.missingContentLength()
       decodedContentLength = Number(declared)
+    }
+    if (payload === 'streaming-unsigned-trailer') {
+      const announced = first(headers['x-amz-trailer'])?.trim().toLowerCase()
+      if (!announced) throw s3Errors.invalidRequest('x-amz-trailer is required with a trailer payload.')
+      // CRC64NVME (and several trailers at once) are real S3 features this package does not implement yet.
+      if (!isChecksumTrailer(announced)) throw s3Errors.notImplemented()
+      trailer = announced
     }
 
     const stored = await resolveCredentials(context, signature.accessKeyId, sessionToken, now)
@@ -210,6 +228,9 @@ export function createAuthenticator(context: AuthenticatorContext, options: S3Au
     const makeDecoder = (): PayloadDecoder => {
       if (payload === 'unsigned') return new UnsignedPayload()
       if (payload === 'sha256') return new Sha256Payload(contentSha256)
+      if (payload === 'streaming-unsigned-trailer') {
+        return new UnsignedTrailerPayload({ trailer: trailer!, decodedContentLength: decodedContentLength!, maxChunkSize })
+      }
       return new ChunkedPayload({
         signingKey: key,
         amzDate,
@@ -226,6 +247,7 @@ export function createAuthenticator(context: AuthenticatorContext, options: S3Au
       payload,
       contentSha256,
       decodedContentLength,
+      trailer,
       signedAt: new Date(signedAt),
       verifyBody: (body) => decodeBody(makeDecoder(), body),
       verifyBufferedBody: (body) => decodeBufferedBody(makeDecoder(), body),
@@ -237,8 +259,9 @@ export function createAuthenticator(context: AuthenticatorContext, options: S3Au
 function payloadKind(contentSha256: string): PayloadKind {
   if (contentSha256 === UNSIGNED) return 'unsigned'
   if (contentSha256 === STREAMING) return 'streaming'
+  if (contentSha256 === STREAMING_UNSIGNED_TRAILER) return 'streaming-unsigned-trailer'
   if (HEX64.test(contentSha256)) return 'sha256'
-  // The trailer and ECDSA variants of aws-chunked are real S3 features this package does not implement yet.
+  // The signed trailer and ECDSA variants of aws-chunked are real S3 features this package does not implement yet.
   if (contentSha256.startsWith('STREAMING-')) throw s3Errors.notImplemented()
   throw s3Errors.invalidArgument(
     'x-amz-content-sha256 must be UNSIGNED-PAYLOAD, STREAMING-AWS4-HMAC-SHA256-PAYLOAD, or a valid sha256 value.',

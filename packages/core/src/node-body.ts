@@ -57,3 +57,10 @@ export function readNodeBody(
 
 /** Whether something upstream (a body parser) already read the stream. */
 export const bodyWasConsumed = (req: IncomingMessage) => req.readableDidRead || req.readableEnded
+
+/** Whether the request announces a body that nobody has read yet (answering now, Node would drain it after). */
+export function hasUnreadBody(req: IncomingMessage): boolean {
+  if (req.complete || req.readableEnded) return false
+  const length = req.headers['content-length']
+  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0')
+}

@@ -74,4 +74,4 @@ async function wholeRequest(req: IncomingMessage): Promise<StsRequest> {
   return { method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, remoteAddress: req.socket.remoteAddress, body }
 }
 
-export { readNodeBody } from './node-body.js'
+export { readNodeBody, hasUnreadBody } from './node-body.js'

@@ -23,6 +23,7 @@ export type S3AuthErrorCode =
   | 'AccessDenied'
   | 'AuthorizationHeaderMalformed'
   | 'AuthorizationQueryParametersError'
+  | 'BadDigest'
   | 'ExpiredToken'
   | 'IncompleteBody'
   | 'InternalError'
@@ -78,6 +79,13 @@ export const s3Errors = {
       403,
       'SignatureDoesNotMatch',
       'The request signature we calculated does not match the signature you provided. Check your key and signing method.',
+    ),
+  /** A checksum trailer (x-amz-checksum-crc32, ...) that differs from the payload's. */
+  badDigest: (trailer: string) =>
+    new S3AuthError(
+      400,
+      'BadDigest',
+      `The ${trailer.replace('x-amz-checksum-', '').toUpperCase()} you specified did not match the calculated checksum.`,
     ),
   contentSha256Mismatch: () =>
     new S3AuthError(400, 'XAmzContentSHA256Mismatch', "The provided 'x-amz-content-sha256' header does not match what was computed."),

@@ -21,3 +21,4 @@ export function stsMiddleware(sts: Sts): (req: ExpressRequest, res: ServerRespon
       .catch(next)
   }
 }
+export { requireCredentials, type S3Locals } from './require-credentials.js'

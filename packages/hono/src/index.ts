@@ -1,6 +1,7 @@
 import type { Sts } from '@custom-token-sts/core'
 import { BODY_LIMIT, actionInBody, actionInQuery, bodyMayClaim } from '@custom-token-sts/core'
 import { Hono, type Context, type MiddlewareHandler } from 'hono'
+import { nodeIncoming } from './node-incoming.js'
 import { peekBody } from './peek-body.js'
 
 export interface StsHonoOptions {
@@ -39,8 +40,5 @@ export function stsApp(sts: Sts, options: StsHonoOptions = {}): Hono {
   return new Hono().use('*', stsMiddleware(sts, options))
 }
 
-// @hono/node-server passes the IncomingMessage as `c.env.incoming`.
-function nodeServerAddress(c: Context): string | undefined {
-  const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined
-  return env?.incoming?.socket?.remoteAddress
-}
+const nodeServerAddress = (c: Context) => nodeIncoming(c)?.socket?.remoteAddress
+export { requireCredentials, type S3Variables } from './require-credentials.js'

@@ -31,3 +31,4 @@ export function stsMiddleware(sts: Sts): (ctx: KoaContext, next: () => Promise<u
     ctx.body = answer.body
   }
 }
+export { requireCredentials, type S3State } from './require-credentials.js'
