@@ -1,11 +1,9 @@
-import { createHash } from 'node:crypto'
 import { type IncomingHttpHeaders, type Server, createServer, request as httpRequest } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { Hash } from '@smithy/hash-node'
 import { HttpRequest } from '@smithy/protocol-http'
-import { SignatureV4 } from '@smithy/signature-v4'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { type StoredCredentials, type Sts, createSts, s3ErrorResponse } from '../src/index.js'
+import { type Credentials, T0, appSts, issue, sha256, signer } from './support/s3-signing.js'
 import { awsChunkedBody, awsChunkedLength } from './aws-chunked-signer.js'
 
 /**
@@ -14,45 +12,15 @@ import { awsChunkedBody, awsChunkedLength } from './aws-chunked-signer.js'
  * `verifyBody`, as a framework middleware would.
  */
 
-const T0 = Date.UTC(2026, 0, 15, 12, 0, 0)
 let clock = T0
-const sha256 = (data: Uint8Array | string) => createHash('sha256').update(data).digest('hex')
 
-interface Credentials {
-  accessKeyId: string
-  secretAccessKey: string
-  sessionToken: string
-}
 
 let sts: Sts
 let server: Server
 let port: number
 let received: Buffer | undefined
 
-function newSts(): Sts {
-  return createSts({
-    signingKey: 'k'.repeat(48),
-    roles: [
-      {
-        id: 'app',
-        policy: { buckets: ['photos'] },
-        identify: ({ token }) => ({ user: token, maxValiditySeconds: 3600, claims: { team: `team-${token}` } }),
-      },
-    ],
-    now: () => clock,
-  })
-}
 
-async function issue(user: string): Promise<Credentials> {
-  const answer = await sts.handle({
-    method: 'POST',
-    url: `/?Action=AssumeRoleWithCustomToken&Version=2011-06-15&Token=${user}&RoleArn=${encodeURIComponent(sts.roleArns[0]!)}`,
-    headers: {},
-  })
-  expect(answer.status).toBe(200)
-  const field = (name: string) => new RegExp(`<${name}>([^<]*)</${name}>`).exec(answer.body)![1]!
-  return { accessKeyId: field('AccessKeyId'), secretAccessKey: field('SecretAccessKey'), sessionToken: field('SessionToken') }
-}
 
 beforeAll(async () => {
   server = createServer(async (req, res) => {
@@ -97,7 +65,7 @@ afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())))
 
 beforeEach(() => {
   clock = T0
-  sts = newSts()
+  sts = appSts(() => clock)
 })
 
 interface Sent {
@@ -139,16 +107,6 @@ interface SignOptions {
   host?: string
 }
 
-function signer(credentials: Credentials, region = 'us-east-1') {
-  return new SignatureV4({
-    credentials,
-    region,
-    service: 's3',
-    sha256: Hash.bind(null, 'sha256'),
-    uriEscapePath: false,
-    applyChecksum: false,
-  })
-}
 
 const rfc3986 = (s: string) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
 const buildQuery = (query: Record<string, string | string[]>) =>
@@ -195,7 +153,7 @@ const unsigned = { 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' }
 
 describe('header authentication', () => {
   it('accepts UNSIGNED-PAYLOAD and returns the principal', async () => {
-    const creds = await issue('alice')
+    const creds = await issue(sts, 'alice')
     const answer = await signedSend(creds, { headers: unsigned })
     expect(answer.status).toBe(200)
     expect(answer.json).toEqual({
@@ -213,7 +171,7 @@ describe('header authentication', () => {
   })
 
   it('accepts a hashed payload whose body matches, and hands the body on', async () => {
-    const creds = await issue('alice')
+    const creds = await issue(sts, 'alice')
     const body = Buffer.from('hello, signed world\n'.repeat(1000))
     const answer = await signedSend(creds, { method: 'PUT', body, headers: { 'x-amz-content-sha256': sha256(body) } })
     expect(answer.status).toBe(200)
@@ -221,7 +179,7 @@ describe('header authentication', () => {
   })
 
   it('refuses a body that does not match x-amz-content-sha256 with XAmzContentSHA256Mismatch, at its end', async () => {
-    const creds = await issue('alice')
+    const creds = await issue(sts, 'alice')
     const headers = await signHeaders(creds, { method: 'PUT', headers: { 'x-amz-content-sha256': sha256('the body signed') } })
     const answer = await send('PUT', '/photos/cat.jpg', headers, 'the body sent!!')
     expect([answer.status, answer.code]).toEqual([400, 'XAmzContentSHA256Mismatch'])
@@ -229,7 +187,7 @@ describe('header authentication', () => {
   })
 
   it('without x-amz-date reads Date; neither is AccessDenied 400, an unreadable one MalformedDate 400', async () => {
-    const creds = await issue('alice')
+    const creds = await issue(sts, 'alice')
     const headers = await signHeaders(creds, { headers: unsigned })
     const { 'x-amz-date': xAmzDate, ...rest } = headers
     // smithy signed x-amz-date, so with only Date the date is read and the signature then fails over the lost header.
@@ -242,7 +200,7 @@ describe('header authentication', () => {
   })
 
   it('accepts a chunked upload (STREAMING-AWS4-HMAC-SHA256-PAYLOAD), verifying every chunk', async () => {
-    const creds = await issue('alice')
+    const creds = await issue(sts, 'alice')
     const payload = Buffer.alloc(200_000)
     for (let i = 0; i < payload.length; i++) payload[i] = (i * 31) % 251
     const chunkSize = 64 * 1024
@@ -278,7 +236,7 @@ describe('header authentication', () => {
   })
 
   it('refuses a chunked upload without x-amz-decoded-content-length (MissingContentLength, 411)', async () => {
-    const creds = await issue('alice')
+    const creds = await issue(sts, 'alice')
     const answer = await signedSend(creds, {
       method: 'PUT',
       headers: { 'x-amz-content-sha256': 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD' },
@@ -290,7 +248,7 @@ describe('header authentication', () => {
 
 describe('presigned URLs', () => {
   it('a presigned GET works with plain fetch', async () => {
-    const creds = await issue('bob')
+    const creds = await issue(sts, 'bob')
     const url = await presignedUrl(creds, { query: { 'response-content-type': 'text/plain' } })
     expect(url).toContain('X-Amz-Security-Token=')
     const res = await fetch(url)
@@ -299,7 +257,7 @@ describe('presigned URLs', () => {
   })
 
   it('an expired presigned URL is AccessDenied "Request has expired" (403)', async () => {
-    const creds = await issue('bob')
+    const creds = await issue(sts, 'bob')
     const url = await presignedUrl(creds, { expiresIn: 60 })
     clock += 61_000
     const res = await fetch(url)
@@ -311,7 +269,7 @@ describe('presigned URLs', () => {
   })
 
   it('refuses X-Amz-Expires above a week, a tampered signature, and a URL signed for the future', async () => {
-    const creds = await issue('bob')
+    const creds = await issue(sts, 'bob')
     const url = await presignedUrl(creds)
     const week = url.replace(/X-Amz-Expires=\d+/, 'X-Amz-Expires=604801')
     let res = await fetch(week)
@@ -326,7 +284,7 @@ describe('presigned URLs', () => {
 
 describe('canonicalisation as clients sign', () => {
   it('repeated query keys, in any order on the wire', async () => {
-    const creds = await issue('alice')
+    const creds = await issue(sts, 'alice')
     const answer = await signedSend(creds, {
       headers: unsigned,
       query: { tag: ['b', 'a', ''], list: 'x' },
@@ -336,7 +294,7 @@ describe('canonicalisation as clients sign', () => {
   })
 
   it('spaces, unicode and + in keys and values: %20, raw +, %2B, UTF-8', async () => {
-    const creds = await issue('alice')
+    const creds = await issue(sts, 'alice')
     const answer = await signedSend(creds, {
       headers: unsigned,
       path: `/photos/${rfc3986('ünï cödé+1.jpg')}`,
@@ -347,20 +305,20 @@ describe('canonicalisation as clients sign', () => {
   })
 
   it('a path character the client left unencoded on the wire', async () => {
-    const creds = await issue('alice')
+    const creds = await issue(sts, 'alice')
     const headers = await signHeaders(creds, { headers: unsigned, path: '/photos/a%21b' })
     expect((await send('GET', '/photos/a!b', headers)).status).toBe(200)
   })
 
   it('header values trimmed, inner runs of spaces collapsed', async () => {
-    const creds = await issue('alice')
+    const creds = await issue(sts, 'alice')
     const headers = await signHeaders(creds, { headers: { ...unsigned, 'x-amz-meta-note': 'a b c' } })
     const answer = await send('GET', '/photos/cat.jpg', { ...headers, 'x-amz-meta-note': '  a   b    c ' })
     expect(answer.status).toBe(200)
   })
 
   it('the host header with and without a port, as the client signed it', async () => {
-    const creds = await issue('alice')
+    const creds = await issue(sts, 'alice')
     for (const host of [`127.0.0.1:${port}`, 'localhost', 's3.example.test:9000']) {
       const headers = await signHeaders(creds, { headers: unsigned, host })
       expect((await send('GET', '/photos/cat.jpg', headers)).status).toBe(200)
@@ -378,7 +336,7 @@ describe('refusals, with S3 codes and statuses', () => {
   }
 
   it('tampered signature: SignatureDoesNotMatch 403', async () => {
-    const creds = await issue('alice')
+    const creds = await issue(sts, 'alice')
     const headers = await signHeaders(creds, { headers: unsigned })
     headers.authorization = headers.authorization!.replace(/Signature=(.)/, (_, c: string) => `Signature=${c === 'a' ? 'b' : 'a'}`)
     expectError(await send('GET', '/photos/cat.jpg', headers), 403, 'SignatureDoesNotMatch')
@@ -387,7 +345,7 @@ describe('refusals, with S3 codes and statuses', () => {
   })
 
   it('wrong session token: InvalidToken 400; missing: MissingSecurityHeader 400', async () => {
-    const creds = await issue('alice')
+    const creds = await issue(sts, 'alice')
     const forged = creds.sessionToken.slice(0, -2) + (creds.sessionToken.endsWith('AA') ? 'BB' : 'AA')
     expectError(await signedSend({ ...creds, sessionToken: forged }, { headers: unsigned }), 400, 'InvalidToken')
     const { sessionToken: _, ...noToken } = creds
@@ -395,18 +353,18 @@ describe('refusals, with S3 codes and statuses', () => {
   })
 
   it("another access key's session token: InvalidToken 400", async () => {
-    const alice = await issue('alice')
-    const bob = await issue('bob')
+    const alice = await issue(sts, 'alice')
+    const bob = await issue(sts, 'bob')
     expectError(await signedSend({ ...alice, sessionToken: bob.sessionToken }, { headers: unsigned }), 400, 'InvalidToken')
   })
 
   it('unknown access key: InvalidAccessKeyId 403', async () => {
-    const creds = await issue('alice')
+    const creds = await issue(sts, 'alice')
     expectError(await signedSend({ ...creds, accessKeyId: 'AKIAIOSFODNN7EXAMPLE' }, { headers: unsigned }), 403, 'InvalidAccessKeyId')
   })
 
   it('expired credentials: ExpiredToken 400', async () => {
-    const creds = await issue('alice')
+    const creds = await issue(sts, 'alice')
     clock += 3600_000
     expectError(await signedSend(creds, { headers: unsigned }), 400, 'ExpiredToken')
     clock += 24 * 3600_000
@@ -414,9 +372,9 @@ describe('refusals, with S3 codes and statuses', () => {
   })
 
   it('revoked credentials: one access key, then every credential of a user', async () => {
-    const a1 = await issue('alice')
-    const a2 = await issue('alice')
-    const bob = await issue('bob')
+    const a1 = await issue(sts, 'alice')
+    const a2 = await issue(sts, 'alice')
+    const bob = await issue(sts, 'bob')
     await sts.revoke(a1.accessKeyId)
     expectError(await signedSend(a1, { headers: unsigned }), 403, 'InvalidAccessKeyId')
     expect((await signedSend(a2, { headers: unsigned })).status).toBe(200)
@@ -426,7 +384,7 @@ describe('refusals, with S3 codes and statuses', () => {
     expectError(await signedSend(a2, { headers: unsigned }), 403, 'InvalidAccessKeyId')
     expect((await signedSend(bob, { headers: unsigned })).status).toBe(200)
     clock += 1000
-    const a3 = await issue('alice')
+    const a3 = await issue(sts, 'alice')
     expect((await signedSend(a3, { headers: unsigned })).status).toBe(200)
   })
 
@@ -438,7 +396,7 @@ describe('refusals, with S3 codes and statuses', () => {
       store: { get: (k) => entries.get(k), put: (c) => void entries.set(c.accessKeyId, c), delete: (k) => void entries.delete(k) },
       now: () => clock,
     })
-    const carol = await issue('carol')
+    const carol = await issue(sts, 'carol')
     expect(entries.get(carol.accessKeyId)?.issuedAt).toBe(clock)
     expect((await signedSend(carol, { headers: unsigned })).status).toBe(200)
     await sts.revokeUser('carol')
@@ -446,14 +404,14 @@ describe('refusals, with S3 codes and statuses', () => {
   })
 
   it('skewed clock: RequestTimeTooSkewed 403, beyond 15 minutes either way', async () => {
-    const creds = await issue('alice')
+    const creds = await issue(sts, 'alice')
     expect((await signedSend(creds, { headers: unsigned, date: clock - 14 * 60_000 })).status).toBe(200)
     expectError(await signedSend(creds, { headers: unsigned, date: clock - 16 * 60_000 }), 403, 'RequestTimeTooSkewed')
     expectError(await signedSend(creds, { headers: unsigned, date: clock + 16 * 60_000 }), 403, 'RequestTimeTooSkewed')
   })
 
   it('wrong region: AuthorizationHeaderMalformed 400 naming the expected region', async () => {
-    const creds = await issue('alice')
+    const creds = await issue(sts, 'alice')
     const answer = await signedSend(creds, { headers: unsigned, region: 'eu-west-1' })
     expectError(answer, 400, 'AuthorizationHeaderMalformed')
     expect(answer.text).toContain('the region &#39;eu-west-1&#39; is wrong; expecting &#39;us-east-1&#39;')
@@ -473,7 +431,7 @@ describe('refusals, with S3 codes and statuses', () => {
   })
 
   it('scope date other than the request date, wrong service, unsigned x-amz-* header, no credentials at all', async () => {
-    const creds = await issue('alice')
+    const creds = await issue(sts, 'alice')
     const headers = await signHeaders(creds, { headers: unsigned })
     expectError(
       await send('GET', '/photos/cat.jpg', { ...headers, authorization: headers.authorization!.replace(/\/\d{8}\//, '/20260114/') }),

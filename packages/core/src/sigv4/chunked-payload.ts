@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 import { s3Errors } from '../s3-error.js'
 import { EMPTY_SHA256, type Scope, hmacHex, scopeString } from './canonical-request.js'
-import type { PayloadDecoder } from './payload.js'
+import { FramedPayload } from './framed-payload.js'
 
 /**
  * STREAMING-AWS4-HMAC-SHA256-PAYLOAD: the aws-chunked body, each chunk signed in a chain that starts at the
@@ -34,7 +34,7 @@ const malformed = () => s3Errors.invalidRequest('The aws-chunked payload is malf
 
 type State = 'header' | 'data' | 'crlf' | 'done'
 
-export class ChunkedPayload implements PayloadDecoder {
+export class ChunkedPayload extends FramedPayload {
   readonly #key: Uint8Array
   readonly #prefix: string
   readonly #declared: number
@@ -47,9 +47,9 @@ export class ChunkedPayload implements PayloadDecoder {
   #chunkSignature = ''
   #crlf = 0
   #decoded = 0
-  #error: unknown
 
   constructor(options: ChunkedPayloadOptions) {
+    super()
     this.#key = options.signingKey
     this.#prefix = `AWS4-HMAC-SHA256-PAYLOAD\n${options.amzDate}\n${scopeString(options.scope)}\n`
     this.#previous = options.seedSignature
@@ -57,26 +57,11 @@ export class ChunkedPayload implements PayloadDecoder {
     this.#maxChunk = options.maxChunkSize ?? DEFAULT_MAX_CHUNK_SIZE
   }
 
-  push(bytes: Uint8Array): Uint8Array[] {
-    if (this.#error) throw this.#error
-    const out: Uint8Array[] = []
-    try {
-      this.#consume(bytes, out)
-    } catch (error) {
-      // Chunks verified earlier in these same bytes are still handed on; the refusal comes with the next call.
-      if (out.length === 0) throw error
-      this.#error = error
-    }
-    return out
+  protected get complete(): boolean {
+    return this.#state === 'done'
   }
 
-  end(): Uint8Array[] {
-    if (this.#error) throw this.#error
-    if (this.#state !== 'done') throw s3Errors.incompleteBody()
-    return []
-  }
-
-  #consume(bytes: Uint8Array, out: Uint8Array[]): void {
+  protected consume(bytes: Uint8Array, out: Uint8Array[]): void {
     let i = 0
     while (i < bytes.length) {
       switch (this.#state) {

@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto'
 import { s3Errors } from '../s3-error.js'
 import { type ChecksumTrailer, newChecksum } from './checksum.js'
-import type { PayloadDecoder } from './payload.js'
+import { FramedPayload } from './framed-payload.js'
 
 /**
  * STREAMING-UNSIGNED-PAYLOAD-TRAILER, what recent AWS SDKs send for stream bodies: an aws-chunked body whose chunks
@@ -27,7 +27,7 @@ const malformed = () => s3Errors.invalidRequest('The aws-chunked payload is malf
 
 type State = 'size' | 'data' | 'crlf' | 'trailer' | 'done'
 
-export class UnsignedTrailerPayload implements PayloadDecoder {
+export class UnsignedTrailerPayload extends FramedPayload {
   readonly #trailer: ChecksumTrailer
   readonly #declared: number
   readonly #maxChunk: number
@@ -38,35 +38,20 @@ export class UnsignedTrailerPayload implements PayloadDecoder {
   #crlf = 0
   #decoded = 0
   #received: string | undefined
-  #error: unknown
 
   constructor(options: UnsignedTrailerOptions) {
+    super()
     this.#trailer = options.trailer
     this.#declared = options.decodedContentLength
     this.#maxChunk = options.maxChunkSize
     this.#checksum = newChecksum(options.trailer)
   }
 
-  push(bytes: Uint8Array): Uint8Array[] {
-    if (this.#error) throw this.#error
-    const out: Uint8Array[] = []
-    try {
-      this.#consume(bytes, out)
-    } catch (error) {
-      // Data already parsed from these bytes is still handed on; the refusal comes with the next call.
-      if (out.length === 0) throw error
-      this.#error = error
-    }
-    return out
+  protected get complete(): boolean {
+    return this.#state === 'done'
   }
 
-  end(): Uint8Array[] {
-    if (this.#error) throw this.#error
-    if (this.#state !== 'done') throw s3Errors.incompleteBody()
-    return []
-  }
-
-  #consume(bytes: Uint8Array, out: Uint8Array[]): void {
+  protected consume(bytes: Uint8Array, out: Uint8Array[]): void {
     let i = 0
     while (i < bytes.length) {
       switch (this.#state) {

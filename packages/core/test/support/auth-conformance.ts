@@ -5,12 +5,10 @@
  * framework's own code (see each adapter's test): they read the principal in the framework's idiom and the body
  * through `verifyBody`.
  */
-import { createHash } from 'node:crypto'
-import { Hash } from '@smithy/hash-node'
 import { HttpRequest } from '@smithy/protocol-http'
-import { SignatureV4 } from '@smithy/signature-v4'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { type S3Authentication, type Sts, createSts, s3ErrorResponse } from '../../src/index.js'
+import { type S3Authentication, type Sts, s3ErrorResponse } from '../../src/index.js'
+import { type Credentials, T0, appSts, issue, sha256, signer } from './s3-signing.js'
 import { awsChunkedBody, awsChunkedLength } from '../aws-chunked-signer.js'
 
 /** The host's routes under the mount prefix, as each framework's test implements them. */
@@ -38,7 +36,6 @@ export const whoami = (auth: S3Authentication) => ({
   payload: auth.payload,
 })
 
-const sha256 = (data: Uint8Array | string) => createHash('sha256').update(data).digest('hex')
 
 export const uploaded = (body: Buffer) => ({ length: body.length, sha256: sha256(body) })
 
@@ -48,13 +45,7 @@ export function refusedMidBody(error: unknown, request: { method: string; url: s
   return { ...answer, headers: { ...answer.headers, connection: 'close' } }
 }
 
-const T0 = Date.UTC(2026, 0, 15, 12, 0, 0)
 
-interface Credentials {
-  accessKeyId: string
-  secretAccessKey: string
-  sessionToken: string
-}
 
 const ERROR = /^<\?xml version="1\.0" encoding="UTF-8"\?>\n<Error><Code>([A-Za-z0-9]+)<\/Code><Message>[^<]*<\/Message><Resource>([^<]*)<\/Resource><RequestId>([0-9A-F]{16})<\/RequestId><\/Error>$/
 
@@ -87,33 +78,11 @@ export function describeAuthConformance(name: string, mount: AuthMount) {
       })
       beforeEach(() => {
         clock = T0
-        sts = createSts({
-          signingKey: 'k'.repeat(48),
-          roles: [
-            {
-              id: 'app',
-              policy: { buckets: ['photos'] },
-              identify: ({ token }) => ({ user: token, maxValiditySeconds: 3600, claims: { team: `team-${token}` } }),
-            },
-          ],
-          now: () => clock,
-        })
+        sts = appSts(() => clock)
         s.sts = sts
       })
 
-      async function issue(user: string): Promise<Credentials> {
-        const answer = await sts.handle({
-          method: 'POST',
-          url: `/?Action=AssumeRoleWithCustomToken&Version=2011-06-15&Token=${user}&RoleArn=${encodeURIComponent(sts.roleArns[0]!)}`,
-          headers: {},
-        })
-        expect(answer.status).toBe(200)
-        const field = (n: string) => new RegExp(`<${n}>([^<]*)</${n}>`).exec(answer.body)![1]!
-        return { accessKeyId: field('AccessKeyId'), secretAccessKey: field('SecretAccessKey'), sessionToken: field('SessionToken') }
-      }
 
-      const signer = (credentials: Credentials) =>
-        new SignatureV4({ credentials, region: 'us-east-1', service: 's3', sha256: Hash.bind(null, 'sha256'), uriEscapePath: false, applyChecksum: false })
 
       function smithyRequest(method: string, path: string, headers: Record<string, string>, body?: Buffer) {
         const url = new URL(host.base + path)
@@ -145,7 +114,7 @@ export function describeAuthConformance(name: string, mount: AuthMount) {
       }
 
       it("hands the principal to the host's handler, in the framework's idiom", async () => {
-        const creds = await issue('alice')
+        const creds = await issue(sts, 'alice')
         const response = await signed(creds, 'GET', '/whoami')
         expect(response.status, await response.clone().text()).toBe(200)
         expect(await response.json()).toEqual({
@@ -159,7 +128,7 @@ export function describeAuthConformance(name: string, mount: AuthMount) {
       })
 
       it('accepts a presigned URL', async () => {
-        const creds = await issue('bob')
+        const creds = await issue(sts, 'bob')
         const presigned = await signer(creds).presign(smithyRequest('GET', '/whoami', { 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' }), {
           expiresIn: 60,
           signingDate: new Date(clock),
@@ -182,7 +151,7 @@ export function describeAuthConformance(name: string, mount: AuthMount) {
       })
 
       it('answers a tampered signature with SignatureDoesNotMatch', async () => {
-        const creds = await issue('alice')
+        const creds = await issue(sts, 'alice')
         const response = await signed(creds, 'GET', '/whoami', {
           tamper: (h) => {
             h.authorization = h.authorization!.replace(/Signature=(.)/, (_, c: string) => `Signature=${c === '0' ? '1' : '0'}`)
@@ -192,7 +161,7 @@ export function describeAuthConformance(name: string, mount: AuthMount) {
       })
 
       it('checks the path as the client sent it, mount prefix included', async () => {
-        const creds = await issue('alice')
+        const creds = await issue(sts, 'alice')
         // Signed for another path than the one requested: what a middleware seeing only the path below its mount
         // point would compute for a client that signed the full path.
         const request = await signer(creds).sign(smithyRequest('GET', '/other', { 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' }), {
@@ -203,8 +172,8 @@ export function describeAuthConformance(name: string, mount: AuthMount) {
       })
 
       it('answers a wrong session token, expired and revoked credentials with S3 codes', async () => {
-        const alice = await issue('alice')
-        const bob = await issue('bob')
+        const alice = await issue(sts, 'alice')
+        const bob = await issue(sts, 'bob')
         await expectS3Error(await signed({ ...alice, sessionToken: bob.sessionToken }, 'GET', '/whoami'), 400, 'InvalidToken')
         await sts.revoke(bob.accessKeyId)
         await expectS3Error(await signed(bob, 'GET', '/whoami'), 403, 'InvalidAccessKeyId')
@@ -213,7 +182,7 @@ export function describeAuthConformance(name: string, mount: AuthMount) {
       })
 
       it('leaves the body to the handler, which reads it through verifyBody (sha256 payload)', async () => {
-        const creds = await issue('alice')
+        const creds = await issue(sts, 'alice')
         const body = Buffer.from('hello, signed world\n'.repeat(5000))
         const response = await signed(creds, 'PUT', '/upload/a.txt', { body, headers: { 'x-amz-content-sha256': sha256(body) } })
         expect(response.status).toBe(200)
@@ -221,7 +190,7 @@ export function describeAuthConformance(name: string, mount: AuthMount) {
       })
 
       it('verifies a chunked upload chunk by chunk in the handler, and refuses a tampered chunk', async () => {
-        const creds = await issue('alice')
+        const creds = await issue(sts, 'alice')
         const payload = Buffer.alloc(150_000)
         for (let i = 0; i < payload.length; i++) payload[i] = (i * 31) % 251
         const chunkSize = 64 * 1024
@@ -254,7 +223,7 @@ export function describeAuthConformance(name: string, mount: AuthMount) {
       })
 
       it('refuses a body that does not match x-amz-content-sha256 once it has been read', async () => {
-        const creds = await issue('alice')
+        const creds = await issue(sts, 'alice')
         const request = await signer(creds).sign(
           smithyRequest('PUT', '/upload/a.txt', { 'x-amz-content-sha256': sha256('the body signed') }),
           { signingDate: new Date(clock) },
