@@ -66,18 +66,39 @@ export async function resolveIdentity(
   request: Omit<IdentityRequest, 'signal'>,
   timeoutMs: number,
 ): Promise<IdentityOutcome> {
-  const controller = new AbortController()
+  // The AbortController is made only when the callback reads `signal`: making one costs about as much as signing
+  // the session token, and a callback that answers from memory never looks at it.
+  let controller: AbortController | undefined
+  let timedOut: IdentityTimeoutError | undefined
+  const signal = () => {
+    if (!controller) {
+      controller = new AbortController()
+      if (timedOut) controller.abort(timedOut)
+    }
+    return controller.signal
+  }
   let timer: NodeJS.Timeout | undefined
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      const error = new IdentityTimeoutError(`The identity callback did not answer within ${timeoutMs} ms`)
-      controller.abort(error)
-      reject(error)
-    }, timeoutMs)
-  })
   let answer: unknown
   try {
-    answer = await Promise.race([callback({ ...request, signal: controller.signal }), deadline])
+    const pending = callback({
+      ...request,
+      get signal() {
+        return signal()
+      },
+    })
+    // A synchronous answer cannot be late: only a pending one races the deadline.
+    answer = isThenable(pending)
+      ? await Promise.race([
+          pending,
+          new Promise<never>((_, reject) => {
+            timer = setTimeout(() => {
+              timedOut = new IdentityTimeoutError(`The identity callback did not answer within ${timeoutMs} ms`)
+              controller?.abort(timedOut)
+              reject(timedOut)
+            }, timeoutMs)
+          }),
+        ])
+      : pending
   } catch (cause) {
     if (cause instanceof IdentityDenied) return { kind: 'denied', reason: cause.reason || 'Access denied' }
     return { kind: 'error', error: identityFailure(), cause }
@@ -92,6 +113,9 @@ export async function resolveIdentity(
     identity: { user: identity.user, maxValiditySeconds: identity.maxValiditySeconds, claims: identity.claims ?? {} },
   }
 }
+
+const isThenable = (value: unknown): value is PromiseLike<unknown> =>
+  (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as PromiseLike<unknown>).then === 'function'
 
 function identityProblem(answer: unknown): string | undefined {
   if (typeof answer !== 'object' || answer === null) return 'the identity is not an object'

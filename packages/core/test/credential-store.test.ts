@@ -20,6 +20,34 @@ describe('MemoryCredentialStore', () => {
     store.close()
   })
 
+  it('keeps evicting the oldest across deletes, re-puts and emptying, as a plain ordered list would', () => {
+    const max = 5
+    const store = new MemoryCredentialStore({ maxEntries: max })
+    let model: string[] = [] // insertion order, oldest first
+    const put = (key: string) => {
+      model = model.filter((k) => k !== key)
+      while (model.length >= max) model.shift()
+      model.push(key)
+      store.put(entry(key, Date.now() + 60_000))
+    }
+    const remove = (key: string) => {
+      model = model.filter((k) => k !== key)
+      store.delete(key)
+    }
+    // A fixed pseudo-random walk: puts of new and existing keys, deletes, and twice a store emptied to nothing.
+    let seed = 7
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) % 12
+    for (let step = 0; step < 400; step++) {
+      const key = `K${next()}`
+      if (step % 97 === 0) for (const k of [...model]) remove(k)
+      else if (step % 5 === 0) remove(key)
+      else put(key)
+      expect(store.size).toBe(model.length)
+    }
+    for (let k = 0; k < 12; k++) expect(store.get(`K${k}`) !== undefined).toBe(model.includes(`K${k}`))
+    store.close()
+  })
+
   it('never hands out an expired entry, and drops it', () => {
     let now = 1_000_000
     const store = new MemoryCredentialStore({ now: () => now })

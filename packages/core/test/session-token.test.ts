@@ -1,7 +1,8 @@
+import { createHmac } from 'node:crypto'
 import { CompactSign, jwtVerify } from 'jose'
 import { describe, expect, it } from 'vitest'
 import { goJson } from '../src/go-json.js'
-import { signSessionToken } from '../src/session-token.js'
+import { signSessionToken, verifySessionToken } from '../src/session-token.js'
 
 // The sample answer on MinIO's page for the action (shared/reference/seed-custom-token-identity.md).
 const SEED_TOKEN =
@@ -39,6 +40,56 @@ describe('session token', () => {
     expect(payload.sub).toBe('custom:Bob')
     expect(protectedHeader).toEqual({ alg: 'HS512', typ: 'JWT' })
     await expect(jwtVerify(token, new TextEncoder().encode('x'.repeat(48)))).rejects.toThrow()
+  })
+})
+
+describe('verifySessionToken', () => {
+  const key = new TextEncoder().encode('k'.repeat(48))
+  const now = 1_900_000_000
+  const signed = (payload: Record<string, unknown>) => signSessionToken(payload, key)
+  const base = { accessKey: 'AKIAEXAMPLE', sub: 'custom:Bob', roleArn: 'arn:minio:iam:::role/idmp-x' }
+  const token = signed({ ...base, exp: now + 60 })
+  const [header, payload, signature] = token.split('.') as [string, string, string]
+  const encode = (text: string) => Buffer.from(text).toString('base64url')
+  const hs512 = (input: string) => createHmac('sha512', key).update(input).digest('base64url')
+  const cases: [string, string, number][] = [
+    ['valid', token, now],
+    ['valid at the epoch (how an expired token is recognised as ours)', signed({ ...base, exp: now - 60 }), 0],
+    ['expired', signed({ ...base, exp: now - 60 }), now],
+    ['expiring this second', signed({ ...base, exp: now }), now],
+    ['without exp', signed(base), now],
+    ['exp not a number', signed({ ...base, exp: String(now + 60) }), now],
+    ['nbf in the future', signed({ ...base, exp: now + 60, nbf: now + 30 }), now],
+    ['nbf in the past', signed({ ...base, exp: now + 60, nbf: now - 30 }), now],
+    ['nbf not a number', signed({ ...base, exp: now + 60, nbf: 'soon' }), now],
+    ['iat not a number', signed({ ...base, exp: now + 60, iat: true }), now],
+    ['iat in the future', signed({ ...base, exp: now + 60, iat: now + 600 }), now],
+    ['signed with another key', signSessionToken({ ...base, exp: now + 60 }, new TextEncoder().encode('x'.repeat(48))), now],
+    ['payload changed', `${header}.${encode(JSON.stringify({ ...base, sub: 'custom:Eve', exp: now + 60 }))}.${signature}`, now],
+    ['signature truncated', `${header}.${payload}.${signature.slice(0, -2)}`, now],
+    ['no signature', `${header}.${payload}.`, now],
+    ['alg none', `${encode('{"alg":"none"}')}.${payload}.`, now],
+    ['alg HS256', `${encode('{"alg":"HS256"}')}.${payload}.${createHmac('sha256', key).update(`${encode('{"alg":"HS256"}')}.${payload}`).digest('base64url')}`, now],
+    ['crit header', ((h) => `${h}.${payload}.${hs512(`${h}.${payload}`)}`)(encode('{"alg":"HS512","crit":["x"],"x":1}')), now],
+    ['array payload', ((p) => `${header}.${p}.${hs512(`${header}.${p}`)}`)(encode('[1,2]')), now],
+    ['not JSON', ((p) => `${header}.${p}.${hs512(`${header}.${p}`)}`)(encode('{"a":')), now],
+    ['two parts', `${header}.${payload}`, now],
+    ['four parts', `${token}.x`, now],
+  ]
+
+  it.each(cases)("accepts or refuses as jose's jwtVerify does: %s", async (_, candidate, at) => {
+    const outcome = (promise: Promise<{ payload?: unknown } | Record<string, unknown>>) =>
+      promise.then(
+        (result) => ({ ok: true, payload: 'payload' in result ? result.payload : result }),
+        (error: { code?: string }) => ({ ok: false, expired: error.code === 'ERR_JWT_EXPIRED' }),
+      )
+    const theirs = await outcome(jwtVerify(candidate, key, { algorithms: ['HS512'], currentDate: new Date(at * 1000) }))
+    const ours = await outcome(verifySessionToken(candidate, key, at))
+    expect(ours).toEqual(theirs)
+  })
+
+  it('throws jose\'s JWTExpired, with its code, for an expired token', async () => {
+    await expect(verifySessionToken(signed({ ...base, exp: now - 1 }), key, now)).rejects.toMatchObject({ code: 'ERR_JWT_EXPIRED' })
   })
 })
 
