@@ -28,6 +28,23 @@ export interface IssuedCredentials {
 export type ResolveIssued = (accessKeyId: string, sessionToken: string) => Promise<IssuedCredentials>
 
 export function createIssuedCredentialsResolver(context: IssuedCredentialsContext): ResolveIssued {
+  // A stored token's signature only needs checking once: every later use is compared with it in constant time first.
+  // Keyed by the stored entry, so a store that hands out fresh objects (Redis, say) simply verifies every time.
+  const verified = new WeakMap<StoredCredentials, { token: string; claims: Record<string, unknown> }>()
+  const verifiedClaims = async (stored: StoredCredentials, nowSeconds: number) => {
+    const cached = verified.get(stored)
+    if (cached && cached.token === stored.sessionToken) {
+      if (typeof cached.claims.exp === 'number' && cached.claims.exp <= nowSeconds) {
+        throw new CredentialsError('ERR_CREDENTIALS_EXPIRED', 'The credentials have expired')
+      }
+      return cached.claims
+    }
+    // Frozen: every caller shares them, and none may change what a later request sees.
+    const claims = deepFreeze(await verifySessionToken(stored.sessionToken, context.sessionTokenKey, nowSeconds))
+    verified.set(stored, { token: stored.sessionToken, claims })
+    return claims
+  }
+
   return async function resolveIssued(accessKeyId, sessionToken) {
     const now = context.now()
     const stored = await context.store.get(accessKeyId)
@@ -38,8 +55,9 @@ export function createIssuedCredentialsResolver(context: IssuedCredentialsContex
     if (stored.expiresAt <= now) throw new CredentialsError('ERR_CREDENTIALS_EXPIRED', 'The credentials have expired')
     let claims: Record<string, unknown>
     try {
-      claims = await verifySessionToken(sessionToken, context.sessionTokenKey, Math.floor(now / 1000))
+      claims = await verifiedClaims(stored, Math.floor(now / 1000))
     } catch (error) {
+      if (error instanceof CredentialsError) throw error
       if ((error as { code?: unknown }).code === 'ERR_JWT_EXPIRED') {
         throw new CredentialsError('ERR_CREDENTIALS_EXPIRED', 'The credentials have expired')
       }
@@ -72,6 +90,14 @@ export async function isOwnExpiredToken(key: Uint8Array, token: string, accessKe
     return false
   }
   return claims.accessKey === accessKeyId && typeof claims.exp === 'number' && claims.exp * 1000 <= now
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    for (const inner of Object.values(value)) deepFreeze(inner)
+    Object.freeze(value)
+  }
+  return value
 }
 
 export function sameString(a: string, b: string): boolean {

@@ -170,6 +170,19 @@ describe('header authentication', () => {
     })
   })
 
+  it('checks every request alike when the same credentials come back, across a change of signing day', async () => {
+    clock = Date.UTC(2026, 0, 15, 23, 50, 0)
+    const creds = await issue(sts, 'alice')
+    for (const date of [clock, clock + 5 * 60_000, Date.UTC(2026, 0, 16, 0, 5, 0)]) {
+      clock = date
+      expect((await signedSend(creds, { headers: unsigned, date })).status).toBe(200)
+      const tampered = await signedSend({ ...creds, secretAccessKey: `${creds.secretAccessKey.slice(1)}x` }, { headers: unsigned, date })
+      expect(tampered.status).toBe(403)
+      const otherToken = await signedSend({ ...creds, sessionToken: `${creds.sessionToken}x` }, { headers: unsigned, date })
+      expect(otherToken.status).toBe(400)
+    }
+  })
+
   it('accepts a hashed payload whose body matches, and hands the body on', async () => {
     const creds = await issue(sts, 'alice')
     const body = Buffer.from('hello, signed world\n'.repeat(1000))
