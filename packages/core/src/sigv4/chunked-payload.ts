@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 import { s3Errors } from '../s3-error.js'
 import { EMPTY_SHA256, type Scope, hmacHex, scopeString } from './canonical-request.js'
-import { FramedPayload } from './framed-payload.js'
+import { FramedPayload, checkChunkSize, malformed } from './framed-payload.js'
 
 /**
  * STREAMING-AWS4-HMAC-SHA256-PAYLOAD: the aws-chunked body, each chunk signed in a chain that starts at the
@@ -29,8 +29,6 @@ export const DEFAULT_MAX_CHUNK_SIZE = 16 * 1024 * 1024
 // "ffffffff;chunk-signature=<64 hex>" is 90 bytes; anything much longer is not a chunk header.
 const MAX_HEADER_LINE = 256
 const HEADER = /^([0-9a-fA-F]{1,16});chunk-signature=([0-9a-f]{64})$/
-
-const malformed = () => s3Errors.invalidRequest('The aws-chunked payload is malformed.')
 
 type State = 'header' | 'data' | 'crlf' | 'done'
 
@@ -104,10 +102,7 @@ export class ChunkedPayload extends FramedPayload {
     const m = HEADER.exec(line)
     if (!m) throw malformed()
     const size = parseInt(m[1]!, 16)
-    if (size > this.#maxChunk) throw s3Errors.invalidRequest(`An aws-chunked chunk is larger than ${this.#maxChunk} bytes.`)
-    if (this.#decoded + size > this.#declared) {
-      throw s3Errors.invalidRequest('The aws-chunked payload is longer than x-amz-decoded-content-length.')
-    }
+    checkChunkSize(size, this.#decoded, this.#declared, this.#maxChunk)
     this.#chunk = Buffer.allocUnsafe(size)
     this.#filled = 0
     this.#chunkSignature = m[2]!

@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto'
 import { s3Errors } from '../s3-error.js'
 import { type ChecksumTrailer, newChecksum } from './checksum.js'
-import { FramedPayload } from './framed-payload.js'
+import { FramedPayload, checkChunkSize, malformed } from './framed-payload.js'
 
 /**
  * STREAMING-UNSIGNED-PAYLOAD-TRAILER, what recent AWS SDKs send for stream bodies: an aws-chunked body whose chunks
@@ -22,8 +22,6 @@ export interface UnsignedTrailerOptions {
 // A chunk-size line, or a trailer line: the base64 of a SHA-256 with its name is under 80 bytes.
 const MAX_LINE = 256
 const SIZE_LINE = /^([0-9a-fA-F]{1,16})(;[^\r\n]*)?$/
-
-const malformed = () => s3Errors.invalidRequest('The aws-chunked payload is malformed.')
 
 type State = 'size' | 'data' | 'crlf' | 'trailer' | 'done'
 
@@ -98,10 +96,7 @@ export class UnsignedTrailerPayload extends FramedPayload {
     const m = SIZE_LINE.exec(line)
     if (!m) throw malformed()
     const size = parseInt(m[1]!, 16)
-    if (size > this.#maxChunk) throw s3Errors.invalidRequest(`An aws-chunked chunk is larger than ${this.#maxChunk} bytes.`)
-    if (this.#decoded + size > this.#declared) {
-      throw s3Errors.invalidRequest('The aws-chunked payload is longer than x-amz-decoded-content-length.')
-    }
+    checkChunkSize(size, this.#decoded, this.#declared, this.#maxChunk)
     this.#decoded += size
     if (size === 0) {
       if (this.#decoded !== this.#declared) throw s3Errors.incompleteBody()
