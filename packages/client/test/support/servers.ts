@@ -1,7 +1,7 @@
 import { type IncomingMessage, type RequestListener, type ServerResponse, createServer } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { type Identity, IdentityDenied, createSts } from '@custom-token-sts/core'
 import { stsListener } from '@custom-token-sts/core/node'
+import { listen } from '../../../core/test/support/servers.js'
 
 export interface Recorded {
   method: string
@@ -28,17 +28,8 @@ export async function startServer(listener: (req: IncomingMessage, res: ServerRe
       listener(req, res, recorded)
     })
   })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
-  return {
-    url: `http://127.0.0.1:${port}/`,
-    requests,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections()
-        server.close(() => resolve())
-      }),
-  } satisfies TestServer
+  const { base, close } = await listen(server)
+  return { url: `${base}/`, requests, close } satisfies TestServer
 }
 
 /** The project's own STS endpoint on loopback; requests are counted (method, URL, headers), bodies left to it. */
@@ -64,17 +55,6 @@ export async function startOwnSts(options: { now?: () => number; identify?: (tok
     requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers })
     listener(req, res)
   })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
-  return {
-    sts,
-    roleArn: sts.roleArns[0]!,
-    url: `http://127.0.0.1:${port}/`,
-    requests,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections()
-        server.close(() => resolve())
-      }),
-  }
+  const { base, close } = await listen(server)
+  return { sts, roleArn: sts.roleArns[0]!, url: `${base}/`, requests, close }
 }
