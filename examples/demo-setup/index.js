@@ -35,6 +35,8 @@ export function demoSts(env = process.env, /** @type {Partial<import('@custom-to
       },
     ],
     onEvent: (event) => console.log(JSON.stringify(event)),
+    // What the client is never told (an identity callback that threw, a failing store) belongs in your logs.
+    onError: (error, { requestId }) => console.error(`request ${requestId}: ${error instanceof Error ? error.message : String(error)}`),
     ...overrides,
   })
 }
