@@ -11,7 +11,8 @@ const CONNECTIONS = 32
 
 /**
  * @param {{ path: string, size: number, rounds: number, seconds: number }} options
- * @returns {Promise<Record<string, { sts: Figures, hello: Figures, ratio: number }>>}
+ * @returns {Promise<Record<string, Result>>}
+ * @typedef {{ sts: Figures, hello: Figures, ratio: number, floor?: Figures, floorRatio?: number }} Result
  * @typedef {{ rps: number, p50: number, p99: number, failures: number }} Figures
  */
 export async function httpBench({ path, size, rounds, seconds }) {
@@ -22,21 +23,25 @@ export async function httpBench({ path, size, rounds, seconds }) {
     load.send({ url: `http://127.0.0.1:${port}${path}`, method: 'POST', seconds: duration, connections: CONNECTIONS })
     return answer
   }
-  /** @type {Record<string, { sts: Figures, hello: Figures, ratio: number }>} */
+  /** @type {Record<string, Result>} */
   const results = {}
   try {
     for (const framework of FRAMEWORKS) {
-      const servers = { hello: spawnChild('server.js', [framework, 'hello', String(size)], { cpu: 0 }), sts: spawnChild('server.js', [framework, 'sts', String(size)], { cpu: 0 }) }
+      // node:http also serves the floor, so the table shows what issuance over HTTP could cost at best.
+      const variants = framework === 'node:http' ? ['hello', 'sts', 'floor'] : ['hello', 'sts']
+      const servers = variants.map((v) => spawnChild('server.js', [framework, v, String(size)], { cpu: 0 }))
       try {
-        const ports = { hello: (await nextMessage(servers.hello)).port, sts: (await nextMessage(servers.sts)).port }
-        await run(ports.hello, 1) // warm-up: JIT and connection set-up
-        await run(ports.sts, 1)
-        /** @type {{ hello: Figures[], sts: Figures[] }} */
-        const samples = { hello: [], sts: [] }
+        /** @type {number[]} */
+        const ports = []
+        for (const server of servers) ports.push((await nextMessage(server)).port)
+        for (const port of ports) await run(port, 1) // warm-up: JIT and connection set-up
+        /** @type {Figures[][]} */
+        const runs = variants.map(() => [])
         for (let round = 0; round < rounds; round++) {
-          samples.hello.push(await run(ports.hello, seconds))
-          samples.sts.push(await run(ports.sts, seconds))
+          for (const [i, port] of ports.entries()) runs[i]?.push(await run(port, seconds))
         }
+        /** @type {Record<string, Figures[]>} */
+        const samples = Object.fromEntries(variants.map((v, i) => [v, runs[i] ?? []]))
         const summarise = (/** @type {Figures[]} */ list) => ({
           rps: median(list.map((f) => f.rps)),
           p50: median(list.map((f) => f.p50)),
@@ -45,11 +50,15 @@ export async function httpBench({ path, size, rounds, seconds }) {
         })
         // Each round's issuance run is compared with the hello run just before it, and the median of those ratios
         // is reported: other load on the machine drifts over seconds and would skew a ratio of separate medians.
-        const ratio = median(samples.sts.map((f, i) => f.rps / (samples.hello[i]?.rps ?? NaN)))
-        results[framework] = { sts: summarise(samples.sts), hello: summarise(samples.hello), ratio }
+        const ratioToHello = (/** @type {Figures[]} */ list) => median(list.map((f, i) => f.rps / (samples.hello?.[i]?.rps ?? NaN)))
+        results[framework] = {
+          sts: summarise(samples.sts ?? []),
+          hello: summarise(samples.hello ?? []),
+          ratio: ratioToHello(samples.sts ?? []),
+          ...(samples.floor ? { floor: summarise(samples.floor), floorRatio: ratioToHello(samples.floor) } : {}),
+        }
       } finally {
-        servers.hello.kill()
-        servers.sts.kill()
+        for (const server of servers) server.kill()
       }
     }
   } finally {

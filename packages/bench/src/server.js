@@ -1,7 +1,8 @@
 // @ts-check
 /**
  * Child process: one HTTP server on 127.0.0.1, either the STS endpoint or the same framework's hello world (a POST
- * answered with a fixed XML of the issuance answer's size). Usage: server.js <framework> <sts|hello> <size>.
+ * answered with a fixed XML of the issuance answer's size), or for node:http the floor served over HTTP.
+ * Usage: server.js <framework> <sts|hello|floor> <size>.
  * Tells the parent its port over IPC.
  */
 import { createServer } from 'node:http'
@@ -14,6 +15,7 @@ import express from 'express'
 import { Hono } from 'hono'
 import Koa from 'koa'
 import { benchSts, helloXml, issueOnce } from './fixture.js'
+import { floorIssue } from './floor.js'
 
 const [framework, variant, size] = process.argv.slice(2)
 const hello = helloXml(Number(size))
@@ -24,13 +26,20 @@ async function listener() {
   const sts = variant === 'sts' ? benchSts() : undefined
   if (sts) await issueOnce(sts)
   switch (framework) {
-    case 'node:http':
-      return sts
-        ? stsListener(sts)
-        : (_req, res) => {
-            res.writeHead(200, { 'content-type': XML, 'content-length': Buffer.byteLength(hello) })
-            res.end(hello)
-          }
+    case 'node:http': {
+      /** @param {import('node:http').ServerResponse} res @param {string} body */
+      const send = (res, body) => {
+        res.writeHead(200, { 'content-type': XML, 'content-length': Buffer.byteLength(body) })
+        res.end(body)
+      }
+      if (sts) return stsListener(sts)
+      if (variant === 'floor') {
+        // The in-process floor served over HTTP: what issuance could cost here with no parsing, checks or store.
+        const roleArn = /** @type {string} */ (benchSts().roleArns[0])
+        return (_req, res) => void floorIssue(roleArn).then((xml) => send(res, xml))
+      }
+      return (_req, res) => send(res, hello)
+    }
     case 'express': {
       const app = express()
       if (sts) app.use(expressSts(sts))
