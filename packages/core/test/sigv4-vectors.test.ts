@@ -48,16 +48,14 @@ describe("AWS's chunked upload example", () => {
     expect(body.length).toBe(66824)
   })
 
+  /** A decoder for AWS's example upload: 66,560 bytes in chunks signed from its seed signature. */
+  const exampleDecoder = () =>
+    new ChunkedPayload({ signingKey: signingKey(SECRET, SCOPE), amzDate: AMZ_DATE, scope: SCOPE, seedSignature: SEED, decodedContentLength: 66560 })
+
   it('the decoder yields the payload, verified chunk by chunk, however the body is split', async () => {
     const body = awsChunkedBody(payload, 65536, { secretAccessKey: SECRET, scope: SCOPE, amzDate: AMZ_DATE, seedSignature: SEED })
     for (const piece of [1, 7, 100, 65536, 70000]) {
-      const decoder = new ChunkedPayload({
-        signingKey: signingKey(SECRET, SCOPE),
-        amzDate: AMZ_DATE,
-        scope: SCOPE,
-        seedSignature: SEED,
-        decodedContentLength: 66560,
-      })
+      const decoder = exampleDecoder()
       const pieces = function* () {
         for (let i = 0; i < body.length; i += piece) yield body.subarray(i, i + piece)
       }
@@ -71,13 +69,7 @@ describe("AWS's chunked upload example", () => {
     const body = awsChunkedBody(payload, 65536, { secretAccessKey: SECRET, scope: SCOPE, amzDate: AMZ_DATE, seedSignature: SEED })
     const tampered = Buffer.from(body)
     tampered[tampered.length - 100] = 'b'.charCodeAt(0) // inside the second (1024-byte) chunk
-    const decoder = new ChunkedPayload({
-      signingKey: signingKey(SECRET, SCOPE),
-      amzDate: AMZ_DATE,
-      scope: SCOPE,
-      seedSignature: SEED,
-      decodedContentLength: 66560,
-    })
+    const decoder = exampleDecoder()
     const out: Uint8Array[] = []
     await expect(
       (async () => {
