@@ -37,7 +37,7 @@ export async function toStsRequest(req: IncomingMessage, context: NodeRequestCon
     const body = normaliseParsedBody(context.parsedBody)
     return byQuery || actionInBody(contentType, body) ? { ...base, body } : undefined
   }
-  if (!bodyMayClaim(contentType)) return { ...base }
+  if (!bodyMayClaim(contentType)) return base
   const body = await readNodeBody(req, BODY_LIMIT, (bytes) => byQuery || actionInBody(contentType, bytes))
   return body === undefined ? undefined : { ...base, body }
 }

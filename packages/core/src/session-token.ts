@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto'
+import { type KeyObject, createHmac, createSecretKey, timingSafeEqual } from 'node:crypto'
 import { errors } from 'jose'
 import { goJson } from './go-json.js'
 
@@ -16,7 +16,15 @@ import { goJson } from './go-json.js'
 // base64url('{"alg":"HS512","typ":"JWT"}'), the header MinIO writes.
 const HEADER = Buffer.from('{"alg":"HS512","typ":"JWT"}').toString('base64url')
 
-const sign = (signingInput: string, key: Uint8Array) => createHmac('sha512', key).update(signingInput).digest('base64url')
+// A KeyObject made once per key: handing createHmac the raw bytes makes it prepare the key again on every call.
+const keyObjects = new WeakMap<Uint8Array, KeyObject>()
+const keyObject = (key: Uint8Array) => {
+  let object = keyObjects.get(key)
+  if (!object) keyObjects.set(key, (object = createSecretKey(key)))
+  return object
+}
+
+const sign = (signingInput: string, key: Uint8Array) => createHmac('sha512', keyObject(key)).update(signingInput).digest('base64url')
 
 export function signSessionToken(payload: Record<string, unknown>, key: Uint8Array): string {
   const signingInput = `${HEADER}.${Buffer.from(goJson(payload)).toString('base64url')}`

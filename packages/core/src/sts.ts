@@ -2,7 +2,7 @@ import { type S3AuthOptions, type S3Authentication, type S3Request, createAuthen
 import { type CredentialStore, MemoryCredentialStore } from './credential-store.js'
 import { ConfigurationError } from './errors.js'
 import type { StsEvent } from './events.js'
-import { type IdentityCallback, type Role, resolveIdentity } from './identity.js'
+import { type IdentityCallback, type IdentityRequest, type Role, resolveIdentity } from './identity.js'
 import { createIssuedCredentialsResolver } from './issued-credentials.js'
 import {
   BODY_LIMIT,
@@ -144,7 +144,7 @@ export function createSts(options: StsOptions): Sts {
         token: valid.token,
         role,
         durationSeconds: valid.durationSeconds,
-        client: { address: remoteAddress, headers: flattenHeaders(request.headers) },
+        client: clientOf(request),
       },
       timeoutMs,
     )
@@ -308,6 +308,17 @@ function readParameters(request: StsRequest): Parameters {
 function headerValue(headers: HeaderValues, name: string): string | undefined {
   const value = headers[name]
   return Array.isArray(value) ? value[0] : value
+}
+
+/** The client as the identity callback sees it; the headers are copied only if the callback reads them. */
+function clientOf(request: StsRequest): IdentityRequest['client'] {
+  let headers: Record<string, string> | undefined
+  return {
+    address: request.remoteAddress,
+    get headers() {
+      return (headers ??= flattenHeaders(request.headers))
+    },
+  }
 }
 
 function flattenHeaders(headers: HeaderValues): Record<string, string> {

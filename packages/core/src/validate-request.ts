@@ -35,10 +35,10 @@ export function validateRequest(method: string, params: Parameters, roleArns: Re
 
   const roleArn = single(params, 'RoleArn')
   if (roleArn === undefined || roleArn === '') throw invalidParameter('Error processing parameter RoleArn: RoleArn is required')
+  // A configured role's ARN is well formed: only an unknown one needs the shape check, whose answer comes first.
+  if (roleArns.has(roleArn)) return { token, roleArn, durationSeconds }
   if (!isWellFormedRoleArn(roleArn)) throw invalidParameter(`Error processing parameter RoleArn: ${quote(roleArn, 256)} is not a valid ARN`)
-  if (!roleArns.has(roleArn)) throw invalidParameter(`Error processing parameter RoleArn: RoleARN ${quote(roleArn, 256)} is not defined.`)
-
-  return { token, roleArn, durationSeconds }
+  throw invalidParameter(`Error processing parameter RoleArn: RoleARN ${quote(roleArn, 256)} is not defined.`)
 }
 
 function readDuration(raw: string | undefined): number | undefined {

@@ -31,20 +31,29 @@ export interface IssuedCredentials {
   expiration: Date
 }
 
+// Every issuance within the same second has the same expiration (for the same validity): formatted once.
+let lastFormatted = { time: NaN, text: '' }
+
 /** RFC 3339 in whole seconds, upper-case T and Z: what every client parses. */
 export function formatExpiration(date: Date): string {
-  return date.toISOString().slice(0, 19) + 'Z'
+  const time = date.getTime()
+  if (time !== lastFormatted.time) lastFormatted = { time, text: date.toISOString().slice(0, 19) + 'Z' }
+  return lastFormatted.text
 }
 
+/**
+ * The keys, the session token and the request id are the server's own, from alphabets XML never escapes
+ * ([A-Za-z0-9+], base64url and dots, hex): only the user, which the identity callback chose, is escaped.
+ */
 export function successXml(credentials: IssuedCredentials, assumedUser: string, requestId: string): string {
   return (
     `${XML_HEADER}<AssumeRoleWithCustomTokenResponse xmlns="${NS}"><AssumeRoleWithCustomTokenResult><Credentials>` +
-    `<AccessKeyId>${escapeXml(credentials.accessKeyId)}</AccessKeyId>` +
-    `<SecretAccessKey>${escapeXml(credentials.secretAccessKey)}</SecretAccessKey>` +
-    `<SessionToken>${escapeXml(credentials.sessionToken)}</SessionToken>` +
+    `<AccessKeyId>${credentials.accessKeyId}</AccessKeyId>` +
+    `<SecretAccessKey>${credentials.secretAccessKey}</SecretAccessKey>` +
+    `<SessionToken>${credentials.sessionToken}</SessionToken>` +
     `<Expiration>${formatExpiration(credentials.expiration)}</Expiration>` +
     `</Credentials><AssumedUser>${escapeXml(assumedUser)}</AssumedUser></AssumeRoleWithCustomTokenResult>` +
-    `<ResponseMetadata><RequestId>${escapeXml(requestId)}</RequestId></ResponseMetadata></AssumeRoleWithCustomTokenResponse>`
+    `<ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></AssumeRoleWithCustomTokenResponse>`
   )
 }
 

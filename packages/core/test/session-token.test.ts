@@ -104,4 +104,53 @@ describe('goJson', () => {
     // U+FF01 is EF BC 81 in UTF-8, U+1F600 is F0 9F 98 80: Go puts U+FF01 first; UTF-16 order would not.
     expect(goJson({ '\u{1F600}': 1, '\uFF01': 2 })).toBe('{"\uFF01":2,"\u{1F600}":1}')
   })
+
+  it('orders array-index keys as strings, which a JavaScript object cannot hold in that order', () => {
+    // JavaScript lists "9" before "10"; Go's bytewise sort puts "10" first.
+    expect(goJson({ a: 1, 9: 2, 10: 3 })).toBe('{"10":3,"9":2,"a":1}')
+    expect(goJson({ z: [{ b: 1, 4294967295: 2, 0: 3 }] })).toBe('{"z":[{"0":3,"4294967295":2,"b":1}]}')
+  })
+
+  it('keeps a `__proto__` key as data', () => {
+    expect(goJson(JSON.parse('{"b":1,"__proto__":{"y":1,"x":2}}'))).toBe('{"__proto__":{"x":2,"y":1},"b":1}')
+  })
+
+  it('writes what a plain reference serialiser writes, for many generated values', () => {
+    const reference = (value: unknown): string => {
+      if (value === null || typeof value !== 'object') return JSON.stringify(value)
+      if (Array.isArray(value)) return `[${value.map(reference).join(',')}]`
+      const entries = Object.entries(value as Record<string, unknown>)
+      entries.sort(([a], [b]) => Buffer.compare(Buffer.from(a), Buffer.from(b)))
+      return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${reference(v)}`).join(',')}}`
+    }
+    const goEscaped = (text: string) => text.replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+    let seed = 7
+    const random = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31
+      return seed % n
+    }
+    const keyParts = ['a', 'B', '_', '0', '7', '10', '<', '\u00e9', '\uff01', '\u{1F600}', '\u2028', '__proto__']
+    const generate = (depth: number): unknown => {
+      const kind = random(depth > 2 ? 4 : 6)
+      if (kind === 0) return random(1000) - 500 + random(2) / 4
+      if (kind === 1) return keyParts.slice(0, random(keyParts.length)).join('')
+      if (kind === 2) return random(2) === 0
+      if (kind === 3) return null
+      if (kind === 4) return Array.from({ length: random(4) }, () => generate(depth + 1))
+      const record: Record<string, unknown> = {}
+      for (let i = random(5); i > 0; i--) {
+        Object.defineProperty(record, keyParts[random(keyParts.length)]! + (random(3) === 0 ? keyParts[random(keyParts.length)] : ''), {
+          value: generate(depth + 1),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        })
+      }
+      return record
+    }
+    for (let i = 0; i < 2000; i++) {
+      const value = generate(0)
+      expect(goJson(value)).toBe(goEscaped(reference(value)))
+    }
+  })
 })

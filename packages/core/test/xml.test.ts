@@ -42,4 +42,10 @@ describe('the answers', () => {
   it('write Expiration in whole seconds with upper-case T and Z', () => {
     expect(formatExpiration(new Date('2026-12-04T16:09:50.123Z'))).toBe('2026-12-04T16:09:50Z')
   })
+
+  it('format each expiration as its own, however they alternate (the last one is remembered)', () => {
+    const dates = ['2026-12-04T16:09:50Z', '2027-01-01T00:00:00Z', '2026-12-04T16:09:50Z', '1970-01-01T00:00:00Z']
+    for (const text of [...dates, ...dates.reverse()]) expect(formatExpiration(new Date(text))).toBe(text)
+    expect(() => formatExpiration(new Date(NaN))).toThrow(RangeError)
+  })
 })
