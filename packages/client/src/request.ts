@@ -1,4 +1,4 @@
-import { StsClientConfigurationError, StsNetworkError, StsTimeoutError } from './errors.js'
+import { StsClientConfigurationError, StsInvalidResponseError, StsNetworkError, StsTimeoutError } from './errors.js'
 import type { FetchLike } from './options.js'
 import type { RawAnswer } from './parse-response.js'
 import { redact } from './redact.js'
@@ -48,16 +48,52 @@ export async function send(
   try {
     signal?.throwIfAborted()
     const response = await fetchImpl(url, { ...init, signal: controller.signal, redirect: 'error' })
+    const requestIdHeader = response.headers.get('x-amz-request-id') ?? undefined
     // The body is read under the same deadline: a server that stalls mid-answer is a timeout too.
-    const body = await response.text()
-    return { status: response.status, body, requestIdHeader: response.headers.get('x-amz-request-id') ?? undefined }
+    const body = await readCapped(response, ANSWER_LIMIT)
+    if (body === undefined) {
+      throw new StsInvalidResponseError(
+        `Invalid STS answer (HTTP ${response.status}): the body is larger than ${ANSWER_LIMIT} bytes`,
+        response.status,
+        requestIdHeader,
+      )
+    }
+    return { status: response.status, body, requestIdHeader }
   } catch (error) {
+    if (error instanceof StsInvalidResponseError) throw error
     if (signal?.aborted) throw signal.reason
     if (controller.signal.aborted) throw timeout
     throw networkError(error, wire.token)
   } finally {
     clearTimeout(timer)
     signal?.removeEventListener('abort', onAbort)
+  }
+}
+
+/** An STS answer is a few KiB; a larger one is not read into memory (or parsed) whole. */
+export const ANSWER_LIMIT = 1024 * 1024
+
+/** The body as text, or undefined (and the rest left unread) once it passes `limit` bytes. */
+async function readCapped(response: Response, limit: number): Promise<string | undefined> {
+  if (Number(response.headers.get('content-length')) > limit) {
+    await response.body?.cancel().catch(() => {})
+    return undefined
+  }
+  if (!response.body) return ''
+  // Decoded as response.text() decodes: UTF-8, a leading byte order mark dropped.
+  const decoder = new TextDecoder()
+  let text = ''
+  let size = 0
+  const reader = response.body.getReader()
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) return text + decoder.decode()
+    size += value.length
+    if (size > limit) {
+      await reader.cancel().catch(() => {})
+      return undefined
+    }
+    text += decoder.decode(value, { stream: true })
   }
 }
 

@@ -7,6 +7,7 @@ import {
   StsTimeoutError,
   assumeRoleWithCustomToken,
 } from '../src/index.js'
+import { ANSWER_LIMIT } from '../src/request.js'
 import { type TestServer, startServer } from './support/servers.js'
 
 const ROLE = 'arn:minio:iam:::role/idmp-vGxBdLkOc8mQPU1-UQbBh-yWWVQ'
@@ -146,6 +147,26 @@ describe('against MinIO-shaped answers', () => {
       expect(server.requests).toHaveLength(1)
     })
   }
+
+  it('refuses an answer larger than 1 MiB without reading it whole, declared or streamed', async () => {
+    const huge = minioSuccess().replace('<AssumedUser>', `<AssumedUser>${'x'.repeat(ANSWER_LIMIT)}`)
+    const declared: Record<string, string>[] = [{ 'content-length': String(Buffer.byteLength(huge)) }, { 'transfer-encoding': 'chunked' }]
+    for (const headers of declared) {
+      const error = await failure([{ body: huge, headers }])
+      expect(error).toBeInstanceOf(StsInvalidResponseError)
+      expect((error as Error).message).toMatch(/larger than 1048576 bytes/)
+      expect((error as StsInvalidResponseError).retryable).toBe(false)
+    }
+    // Just under the limit is read as usual.
+    const filler = 'x'.repeat(ANSWER_LIMIT - minioSuccess().length - 10)
+    const result = await call([{ body: minioSuccess().replace('<AssumedUser>custom:Alice', `<AssumedUser>custom:Alice${filler}`) }])
+    expect(result.assumedUser).toBe(`custom:Alice${filler}`)
+  })
+
+  it('reads an answer sent with a byte order mark, as response.text() would', async () => {
+    const result = await call([{ body: `\uFEFF${minioSuccess()}` }])
+    expect(result.credentials.accessKeyId).toBe('24Y5H9VHE14H47GEOKCX')
+  })
 
   it('refuses a 201 even with a good body (minio-go does too)', async () => {
     const error = await failure([{ status: 201, body: minioSuccess() }])
