@@ -12,7 +12,7 @@ const CONNECTIONS = 32
 /**
  * @param {{ path: string, size: number, rounds: number, seconds: number }} options
  * @returns {Promise<Record<string, Result>>}
- * @typedef {{ sts: Figures, hello: Figures, ratio: number, floor?: Figures, floorRatio?: number }} Result
+ * @typedef {{ sts: Figures, hello: Figures, ratio: number, floor: Figures, floorRatio: number, ofFloor: number }} Result
  * @typedef {{ rps: number, p50: number, p99: number, failures: number }} Figures
  */
 export async function httpBench({ path, size, rounds, seconds }) {
@@ -27,8 +27,8 @@ export async function httpBench({ path, size, rounds, seconds }) {
   const results = {}
   try {
     for (const framework of FRAMEWORKS) {
-      // node:http also serves the floor, so the table shows what issuance over HTTP could cost at best.
-      const variants = framework === 'node:http' ? ['hello', 'sts', 'floor'] : ['hello', 'sts']
+      // The floor too, so that the table shows what issuance over HTTP could reach at best in each framework.
+      const variants = ['hello', 'sts', 'floor']
       const servers = variants.map((v) => spawnChild('server.js', [framework, v, String(size)], { cpu: 0 }))
       try {
         /** @type {number[]} */
@@ -48,14 +48,16 @@ export async function httpBench({ path, size, rounds, seconds }) {
           p99: median(list.map((f) => f.p99)),
           failures: list.reduce((sum, f) => sum + f.failures, 0),
         })
-        // Each round's issuance run is compared with the hello run just before it, and the median of those ratios
-        // is reported: other load on the machine drifts over seconds and would skew a ratio of separate medians.
-        const ratioToHello = (/** @type {Figures[]} */ list) => median(list.map((f, i) => f.rps / (samples.hello?.[i]?.rps ?? NaN)))
+        // Each round's runs are compared with each other, and the median of those ratios is reported: other load on the machine drifts over seconds and would skew a ratio of separate medians.
+        const ratio = (/** @type {string} */ of, /** @type {string} */ to) =>
+          median((samples[of] ?? []).map((f, i) => f.rps / (samples[to]?.[i]?.rps ?? NaN)))
         results[framework] = {
           sts: summarise(samples.sts ?? []),
           hello: summarise(samples.hello ?? []),
-          ratio: ratioToHello(samples.sts ?? []),
-          ...(samples.floor ? { floor: summarise(samples.floor), floorRatio: ratioToHello(samples.floor) } : {}),
+          floor: summarise(samples.floor ?? []),
+          ratio: ratio('sts', 'hello'),
+          floorRatio: ratio('floor', 'hello'),
+          ofFloor: ratio('sts', 'floor'),
         }
       } finally {
         for (const server of servers) server.kill()

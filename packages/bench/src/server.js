@@ -1,7 +1,7 @@
 // @ts-check
 /**
- * Child process: one HTTP server on 127.0.0.1, either the STS endpoint or the same framework's hello world (a POST
- * answered with a fixed XML of the issuance answer's size), or for node:http the floor served over HTTP.
+ * Child process: one HTTP server on 127.0.0.1: the STS endpoint, the same framework's hello world (a POST answered
+ * with a fixed XML of the issuance answer's size), or the floor (floor.js) served by that framework's hello-world route.
  * Usage: server.js <framework> <sts|hello|floor> <size>.
  * Tells the parent its port over IPC.
  */
@@ -20,6 +20,10 @@ import { floorIssue } from './floor.js'
 const [framework, variant, size] = process.argv.slice(2)
 const hello = helloXml(Number(size))
 const XML = 'application/xml'
+// The floor over HTTP: what issuance could cost in this framework with no parsing, checks or store. It is the ceiling
+// of the issuance row's ratio, measured in the same run.
+const floorArn = /** @type {string} */ (benchSts().roleArns[0])
+const floor = () => floorIssue(floorArn)
 
 /** @returns {Promise<import('node:http').RequestListener>} */
 async function listener() {
@@ -33,22 +37,24 @@ async function listener() {
         res.end(body)
       }
       if (sts) return stsListener(sts)
-      if (variant === 'floor') {
-        // The in-process floor served over HTTP: what issuance could cost here with no parsing, checks or store.
-        const roleArn = /** @type {string} */ (benchSts().roleArns[0])
-        return (_req, res) => void floorIssue(roleArn).then((xml) => send(res, xml))
-      }
+      if (variant === 'floor') return (_req, res) => void floor().then((xml) => send(res, xml))
       return (_req, res) => send(res, hello)
     }
     case 'express': {
       const app = express()
       if (sts) app.use(expressSts(sts))
+      else if (variant === 'floor') app.post('/', (_req, res) => void floor().then((xml) => res.type(XML).send(xml)))
       else app.post('/', (_req, res) => void res.type(XML).send(hello))
       return app
     }
     case 'koa': {
       const app = new Koa()
       if (sts) app.use(koaSts(sts))
+      else if (variant === 'floor')
+        app.use(async (ctx) => {
+          ctx.type = XML
+          ctx.body = await floor()
+        })
       else
         app.use((ctx) => {
           ctx.type = XML
@@ -69,7 +75,8 @@ async function listen() {
       const sts = benchSts()
       await issueOnce(sts)
       app.use(honoSts(sts))
-    } else app.post('/', (c) => c.body(hello, 200, { 'content-type': XML }))
+    } else if (variant === 'floor') app.post('/', async (c) => c.body(await floor(), 200, { 'content-type': XML }))
+    else app.post('/', (c) => c.body(hello, 200, { 'content-type': XML }))
     return new Promise((resolve) => {
       serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, (info) => resolve(info))
     })
