@@ -28,8 +28,12 @@ const sign = (signingInput: string, key: Uint8Array) => createHmac('sha512', key
 
 export function signSessionToken(payload: Record<string, unknown>, key: Uint8Array): string {
   const signingInput = `${HEADER}.${Buffer.from(goJson(payload)).toString('base64url')}`
-  return `${signingInput}.${sign(signingInput, key)}`
+  return flat(`${signingInput}.${sign(signingInput, key)}`)
 }
+
+// V8 keeps a concatenation as a tree of its pieces. The token lives in the credential store for its whole validity:
+// copied once into a single string it costs about 130 bytes less per stored credential (13 MiB per 100,000).
+const flat = (ascii: string) => Buffer.from(ascii, 'latin1').toString('latin1')
 
 /**
  * Checks the signature, the header (exactly the one this server writes: HS512, no `crit`) and, as jwtVerify does,
