@@ -1,7 +1,7 @@
 import type { Sts } from '@custom-token-sts/core'
 import { BODY_LIMIT, actionInBody, actionInQuery, bodyMayClaim } from '@custom-token-sts/core'
 import { Hono, type Context, type MiddlewareHandler } from 'hono'
-import { nodeIncoming } from './node-incoming.js'
+import { headerRecord, nodeIncoming } from './node-incoming.js'
 import { peekBody } from './peek-body.js'
 
 export interface StsHonoOptions {
@@ -17,7 +17,8 @@ export function stsMiddleware(sts: Sts, options: StsHonoOptions = {}): Middlewar
   const remoteAddress = options.remoteAddress ?? nodeServerAddress
   return async function customTokenSts(c, next) {
     const url = c.req.url
-    const contentType = c.req.header('content-type')
+    const headers = headerRecord(c)
+    const contentType = firstValue(headers['content-type'])
     const byQuery = actionInQuery(url)
     if (!byQuery && !bodyMayClaim(contentType)) return next()
     const body = bodyMayClaim(contentType)
@@ -27,7 +28,7 @@ export function stsMiddleware(sts: Sts, options: StsHonoOptions = {}): Middlewar
     const answer = await sts.handle({
       method: c.req.method,
       url,
-      headers: Object.fromEntries(c.req.raw.headers),
+      headers,
       body,
       remoteAddress: remoteAddress(c),
     })
@@ -41,4 +42,5 @@ export function stsApp(sts: Sts, options: StsHonoOptions = {}): Hono {
 }
 
 const nodeServerAddress = (c: Context) => nodeIncoming(c)?.socket?.remoteAddress
+const firstValue = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value)
 export { requireCredentials, type S3Variables } from './require-credentials.js'
