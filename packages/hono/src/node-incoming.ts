@@ -1,9 +1,10 @@
-import type { IncomingHttpHeaders } from 'node:http'
 import type { Context } from 'hono'
+
+type HeaderRecord = Record<string, string | string[] | undefined>
 
 interface NodeIncoming {
   url?: unknown
-  headers?: IncomingHttpHeaders
+  headers?: HeaderRecord
   socket?: { remoteAddress?: string }
 }
 
@@ -16,6 +17,6 @@ export function nodeIncoming(c: Context): NodeIncoming | undefined {
  * The request's headers as a record of lower-case names. Under @hono/node-server, Node's own object: reading
  * `c.req.raw.headers` there would build a Headers object (and iterating it sorts it) on every request.
  */
-export function headerRecord(c: Context): Record<string, string | string[] | undefined> {
+export function headerRecord(c: Context): HeaderRecord {
   return nodeIncoming(c)?.headers ?? Object.fromEntries(c.req.raw.headers)
 }
